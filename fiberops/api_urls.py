@@ -1,0 +1,12 @@
+"""/api/v1/ — one router for every app's API."""
+
+from rest_framework.routers import DefaultRouter
+
+from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
+from fiberops.workorders.api.views import WorkOrderViewSet
+
+router = DefaultRouter()
+router.register("work-orders", WorkOrderViewSet, basename="work-order")
+router.register("grids", GridViewSet, basename="grid")
+router.register("technicians", TechnicianViewSet, basename="technician")
+urlpatterns = router.urls

@@ -1,0 +1,26 @@
+"""Time helpers: UTC is stored, Asia/Shanghai is the business time zone (STYLE habit 4)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar day in Shanghai on which `moment` falls."""
+    return moment.astimezone(SHANGHAI).date()
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """23:59:59 Shanghai time of `day`, as an aware datetime."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
+
+
+def isoformat_shanghai(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(SHANGHAI).isoformat() if moment else None

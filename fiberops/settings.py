@@ -1,0 +1,162 @@
+"""FiberOps settings: one file, driven by environment variables (see README's settings table)."""
+
+import json
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "fiberops-insecure-development-key-change-me")
+DEBUG = env_bool("DEBUG", True)
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "fiberops.core",
+    "fiberops.accounts",
+    "fiberops.workforce",
+    "fiberops.customers",
+    "fiberops.network",
+    "fiberops.sla",
+    "fiberops.workorders",
+    "fiberops.dispatch",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "fiberops.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "fiberops" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "fiberops.wsgi.application"
+
+# SQLite (embedded default) or PostgreSQL via DATABASE_URL.
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'fiberops.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # IMMEDIATE takes the write lock when a transaction starts, so two SLA sweepers on one SQLite
+    # file serialise instead of both reading the same due rows (see docs/sla.md).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workorders:list"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+# Chinese first: Simplified Chinese by default, English available; Asia/Shanghai for display.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "fiberops" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "fiberops.core.api.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FiberOps API",
+    "DESCRIPTION": "Work orders, SLA deadlines and organisation for home broadband field service.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# SLA policy (R-SLA-1, R-SLA-4, R-SLA-5); defaults documented in docs/sla.md.
+# FIBEROPS_SLA_POLICY (JSON) overrides any key, e.g. {"repair_hours": {"fault": {"urban": 24}}}.
+SLA_POLICY: dict = {
+    "response_minutes": 15,
+    "warn_fraction": 0.8,
+    "contact_minutes": {
+        "fault": 30,
+        "complaint": 30,
+        "survey": 120,
+        "install": 120,
+        "relocation": 120,
+        "removal": 240,
+    },
+    "repair_hours": {
+        "fault": {"urban": 48, "rural": 72},
+        "complaint": {"urban": 48, "rural": 72},
+    },
+    "survey_working_days": 2,
+    "install_working_days": 3,
+}
+for _key, _value in json.loads(os.environ.get("FIBEROPS_SLA_POLICY", "{}")).items():
+    if isinstance(_value, dict) and isinstance(SLA_POLICY.get(_key), dict):
+        for _sub, _subvalue in _value.items():
+            if isinstance(_subvalue, dict):
+                SLA_POLICY[_key].setdefault(_sub, {}).update(_subvalue)
+            else:
+                SLA_POLICY[_key][_sub] = _subvalue
+    else:
+        SLA_POLICY[_key] = _value
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+

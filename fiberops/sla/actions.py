@@ -1,0 +1,158 @@
+"""The one write path of the SLA clock: open, meet and void deadlines; the sweeper's tick."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from fiberops.sla import rules
+from fiberops.sla.calendar import load_calendar
+from fiberops.sla.choices import AlertKind, DeadlineKind
+from fiberops.sla.models import Deadline, SlaAlert
+from fiberops.workorders.models import EventKind, OrderEvent, WorkOrder
+
+
+def open_deadline(order: WorkOrder, kind: str, start: dt.datetime) -> Deadline | None:
+    """Start one SLA clock for `order`; a clock that already runs is left as it is."""
+    if order.deadlines.filter(kind=kind).exists():
+        return None
+    calendar = load_calendar(*rules.calendar_window(start))
+    spec = rules.compute(
+        kind,
+        start=start,
+        order_type=order.order_type,
+        area_type=order.grid.branch.area_type,
+        calendar=calendar,
+        policy=settings.SLA_POLICY,
+    )
+    return Deadline.objects.create(
+        order=order,
+        kind=kind,
+        starts_at=spec.starts_at,
+        due_at=spec.due_at,
+        warn_at=spec.warn_at,
+        used_calendar_fallback=spec.used_calendar_fallback,
+    )
+
+
+def meet_deadline(order: WorkOrder, kind: str, at: dt.datetime) -> int:
+    """Mark the clock met. A recorded breach stays (R-SLA-6): `met_at` is added beside it."""
+    return Deadline.objects.filter(
+        order=order, kind=kind, met_at__isnull=True, voided_at__isnull=True
+    ).update(met_at=at)
+
+
+def void_open_deadlines(order: WorkOrder, at: dt.datetime) -> int:
+    """A cancelled order's running clocks stop; breaches already recorded are kept."""
+    return Deadline.objects.filter(order=order, met_at__isnull=True, voided_at__isnull=True).update(
+        voided_at=at
+    )
+
+
+@dataclass
+class TickResult:
+    warned: int = 0
+    breached: int = 0
+
+
+def _claim_and_record(queryset, alert_kind: str, now: dt.datetime, batch_size: int) -> int:
+    """Claim up to `batch_size` due deadlines and record their alert once.
+
+    PostgreSQL: rows are locked with SKIP LOCKED, so concurrent sweepers take disjoint batches and
+    a row another worker just recorded no longer matches the filter. SQLite: the transaction is
+    IMMEDIATE (settings), so sweepers run one after the other. The unique (deadline, kind)
+    constraint on alerts is the last line of defence.
+    """
+    stamp = "breached_at" if alert_kind == AlertKind.BREACH else "warned_at"
+    event_kind = EventKind.SLA_BREACH if alert_kind == AlertKind.BREACH else EventKind.SLA_WARNING
+    with transaction.atomic():
+        rows = list(
+            queryset.select_for_update(skip_locked=True, of=("self",))
+            .select_related("order__technician")
+            .order_by()[:batch_size]
+        )
+        if not rows:
+            return 0
+        Deadline.objects.filter(pk__in=[row.pk for row in rows]).update(**{stamp: now})
+        SlaAlert.objects.bulk_create(
+            [
+                SlaAlert(
+                    deadline=row,
+                    kind=alert_kind,
+                    raised_at=now,
+                    escalated_to_team_id=(
+                        row.order.technician.team_id
+                        if row.kind == DeadlineKind.RESPONSE and row.order.technician
+                        else None
+                    ),
+                )
+                for row in rows
+            ]
+        )
+        OrderEvent.objects.bulk_create(
+            [
+                OrderEvent(
+                    order_id=row.order_id,
+                    kind=event_kind,
+                    occurred_at=now,
+                    data={"deadline": row.kind, "due_at": row.due_at.isoformat()},
+                )
+                for row in rows
+            ]
+        )
+    return len(rows)
+
+
+def sweep(now: dt.datetime, batch_size: int = 2000) -> TickResult:
+    """One tick of the SLA clock: record breaches, then 80 % warnings, each exactly once."""
+    result = TickResult()
+    while count := _claim_and_record(
+        Deadline.objects.due_for_breach(now), AlertKind.BREACH, now, batch_size
+    ):
+        result.breached += count
+    while count := _claim_and_record(
+        Deadline.objects.due_for_warning(now), AlertKind.WARNING, now, batch_size
+    ):
+        result.warned += count
+    return result
+
+
+@transaction.atomic
+def recalculate_fallback_deadlines(now: dt.datetime) -> int:
+    """After a year's calendar is loaded or overridden, recompute running working-day clocks
+    that were computed on the Mon–Fri fallback (R-SLA-7)."""
+    changed = 0
+    rows = (
+        Deadline.objects.open()
+        .filter(used_calendar_fallback=True, kind__in=[DeadlineKind.SURVEY, DeadlineKind.INSTALL])
+        .select_related("order__grid__branch")
+        .select_for_update(of=("self",))
+    )
+    for deadline in rows:
+        order = deadline.order
+        spec = rules.compute(
+            deadline.kind,
+            start=deadline.starts_at,
+            order_type=order.order_type,
+            area_type=order.grid.branch.area_type,
+            calendar=load_calendar(*rules.calendar_window(deadline.starts_at)),
+            policy=settings.SLA_POLICY,
+        )
+        before = deadline.due_at
+        deadline.due_at = spec.due_at
+        deadline.warn_at = spec.warn_at
+        deadline.used_calendar_fallback = spec.used_calendar_fallback
+        deadline.save(update_fields=["due_at", "warn_at", "used_calendar_fallback"])
+        OrderEvent.objects.create(
+            order=order,
+            kind=EventKind.CALENDAR_RECALCULATED,
+            occurred_at=now,
+            data={
+                "deadline": deadline.kind,
+                "before": before.isoformat(),
+                "after": spec.due_at.isoformat(),
+            },
+        )
+        changed += 1
+    return changed

@@ -1,0 +1,66 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from fiberops.core.clock import now
+from fiberops.sla.actions import recalculate_fallback_deadlines
+from fiberops.sla.models import CalendarDay, CalendarOverride, CalendarYear, Deadline, SlaAlert
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """Add a year by hand (source: manual) once its overrides are entered; running deadlines
+    computed on the Mon–Fri fallback are then recalculated."""
+
+    list_display = ("year", "source", "loaded_at")
+    actions = ["recalculate"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = recalculate_fallback_deadlines(now())
+        messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
+
+    @admin.action(description=_("Recalculate deadlines computed on the fallback"))
+    def recalculate(self, request, queryset):
+        changed = recalculate_fallback_deadlines(now())
+        messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "name")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # package data: correct it with an override instead
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "reason", "created_by", "created_at")
+    exclude = ("created_by",)
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        changed = recalculate_fallback_deadlines(now())
+        if changed:
+            messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ("order", "kind", "due_at", "met_at", "warned_at", "breached_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("order",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SlaAlert)
+class SlaAlertAdmin(admin.ModelAdmin):
+    list_display = ("raised_at", "kind", "deadline", "escalated_to_team", "acknowledged_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("deadline",)

@@ -1,0 +1,42 @@
+"""The SLA sweeper: records warnings and breaches exactly once (R-SLA-6). Safe to run several
+at once on PostgreSQL (SKIP LOCKED) and on SQLite (IMMEDIATE transactions)."""
+
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+
+from fiberops.core.clock import now
+from fiberops.sla.actions import sweep
+
+
+class Command(BaseCommand):
+    help = "Run one tick of the SLA clock, or keep ticking with --loop."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loop", action="store_true", help="tick until interrupted")
+        parser.add_argument("--interval", type=float, default=30.0, help="seconds between ticks")
+
+    def handle(self, *args, loop, interval, **options):
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        while True:
+            started = time.perf_counter()
+            result = sweep(now())
+            elapsed = time.perf_counter() - started
+            if result.warned or result.breached or not loop:
+                self.stdout.write(
+                    f"SLA clock: {result.breached} breaches, {result.warned} warnings "
+                    f"recorded in {elapsed:.3f} s"
+                )
+            if not loop or stopping:
+                return
+            try:
+                time.sleep(interval)
+            except KeyboardInterrupt:
+                return

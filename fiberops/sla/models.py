@@ -1,0 +1,174 @@
+"""The SLA clock's tables: the working-day calendar, deadlines and alerts (R-SLA-1..7)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fiberops.sla.choices import AlertKind, CalendarSource, DeadlineKind, DeadlineState
+
+
+class CalendarYear(models.Model):
+    """A year whose statutory calendar is known (法定节假日已发布). Years without a row fall back
+    to Mon–Fri and every deadline in them carries a visible warning (R-SLA-7)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    source = models.CharField(_("source"), max_length=16, choices=CalendarSource.choices)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day of a covered year that is not an ordinary Mon–Fri day: a holiday on a weekday or a
+    make-up working day (调休) at the weekend. Loaded from the chinesecalendar package."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("statutory calendar day")
+        verbose_name_plural = _("statutory calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
+
+
+class CalendarOverride(models.Model):
+    """An administrator's correction of one day (e.g. next year's holidays announced in November);
+    overrides win over the package data."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
+
+
+OPEN = Q(met_at__isnull=True, breached_at__isnull=True, voided_at__isnull=True)
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(OPEN)
+
+    def due_for_breach(self, now):
+        """Uses the partial index `deadline_open_due`: closed deadlines are never scanned."""
+        return self.filter(OPEN, due_at__lte=now)
+
+    def due_for_warning(self, now):
+        return self.filter(OPEN, warned_at__isnull=True, warn_at__lte=now)
+
+
+class Deadline(models.Model):
+    """One SLA clock of one order, stored so the sweeper can find what falls due by index."""
+
+    order = models.ForeignKey(
+        "workorders.WorkOrder",
+        verbose_name=_("work order"),
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=DeadlineKind.choices)
+    starts_at = models.DateTimeField(_("starts at"))
+    due_at = models.DateTimeField(_("due at"))
+    warn_at = models.DateTimeField(_("warn at"))
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    used_calendar_fallback = models.BooleanField(_("used Mon–Fri fallback"), default=False)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "kind"], name="deadline_one_per_kind"),
+            models.CheckConstraint(name="deadline_warn_not_after_due", condition=Q(warn_at__lte=models.F("due_at"))),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=OPEN, name="deadline_open_due"),
+            models.Index(
+                fields=["warn_at"],
+                condition=OPEN & Q(warned_at__isnull=True),
+                name="deadline_open_unwarned",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}:{self.kind}"
+
+    def state_at(self, now) -> str:
+        """The state shown to users. A breach stays a breach after the work is done (R-SLA-6)."""
+        if self.voided_at and not self.breached_at:
+            return DeadlineState.VOID
+        if self.met_at:
+            late = self.breached_at is not None or self.met_at > self.due_at
+            return DeadlineState.MET_LATE if late else DeadlineState.MET
+        if self.breached_at or now >= self.due_at:
+            return DeadlineState.BREACHED
+        if now >= self.warn_at:
+            return DeadlineState.WARNING
+        return DeadlineState.PENDING
+
+
+class SlaAlert(models.Model):
+    """A warning or breach raised by the sweeper, once per deadline and kind (R-SLA-6).
+    Response breaches escalate to the team leader of the assigned technician (R-SLA-1)."""
+
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="alerts"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=AlertKind.choices)
+    raised_at = models.DateTimeField(_("raised at"))
+    escalated_to_team = models.ForeignKey(
+        "workforce.Team",
+        verbose_name=_("escalated to team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("SLA alert")
+        verbose_name_plural = _("SLA alerts")
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "kind"], name="sla_alert_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.deadline}"

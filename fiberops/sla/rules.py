@@ -1,0 +1,90 @@
+"""How each SLA deadline is computed (R-SLA-1..5). Pure: inputs in, times out; docs/sla.md."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fiberops.core.clock import end_of_day, local_date
+from fiberops.sla.choices import DeadlineKind
+from fiberops.sla.workdays import WorkCalendar, add_working_days
+
+#: Which clocks start when, per order type (docs/sla.md, "Which orders carry which clocks").
+CLOCKS_AT_INTAKE = {
+    "survey": [DeadlineKind.SURVEY],
+    "install": [DeadlineKind.INSTALL],  # SURVEY instead when the order needs a survey first
+    "relocation": [DeadlineKind.INSTALL],
+    "removal": [],
+    "fault": [DeadlineKind.REPAIR],
+    "complaint": [DeadlineKind.REPAIR],
+    "inspection": [],
+    "rectification": [],
+}
+CLOCKS_AT_DISPATCH = {
+    "fault": [DeadlineKind.RESPONSE, DeadlineKind.CONTACT],
+    "complaint": [DeadlineKind.RESPONSE, DeadlineKind.CONTACT],
+    "survey": [DeadlineKind.CONTACT],
+    "install": [DeadlineKind.CONTACT],
+    "relocation": [DeadlineKind.CONTACT],
+    "removal": [DeadlineKind.CONTACT],
+}
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    kind: str
+    starts_at: dt.datetime
+    due_at: dt.datetime
+    warn_at: dt.datetime
+    used_calendar_fallback: bool = False
+
+
+def _warn_at(start: dt.datetime, due: dt.datetime, fraction: float) -> dt.datetime:
+    return start + (due - start) * fraction
+
+
+def fixed_duration(kind: str, start: dt.datetime, minutes: float, fraction: float) -> DeadlineSpec:
+    due = start + dt.timedelta(minutes=minutes)
+    return DeadlineSpec(kind, start, due, _warn_at(start, due, fraction))
+
+
+def working_days_after(
+    kind: str,
+    start: dt.datetime,
+    count: int,
+    calendar: WorkCalendar,
+    fraction: float,
+    counted_from: dt.date | None = None,
+) -> DeadlineSpec:
+    """End (23:59:59 Shanghai) of the `count`-th working day after the day of `start` (day 0)."""
+    result = add_working_days(calendar, counted_from or local_date(start), count)
+    due = end_of_day(result.day)
+    return DeadlineSpec(kind, start, due, _warn_at(start, due, fraction), result.used_fallback)
+
+
+def compute(
+    kind: str,
+    *,
+    start: dt.datetime,
+    order_type: str,
+    area_type: str,
+    calendar: WorkCalendar,
+    policy: dict,
+) -> DeadlineSpec:
+    fraction = policy["warn_fraction"]
+    if kind == DeadlineKind.RESPONSE:
+        return fixed_duration(kind, start, policy["response_minutes"], fraction)
+    if kind == DeadlineKind.CONTACT:
+        return fixed_duration(kind, start, policy["contact_minutes"][order_type], fraction)
+    if kind == DeadlineKind.REPAIR:
+        hours = policy["repair_hours"][order_type][area_type]
+        return fixed_duration(kind, start, hours * 60, fraction)
+    if kind == DeadlineKind.SURVEY:
+        return working_days_after(kind, start, policy["survey_working_days"], calendar, fraction)
+    if kind == DeadlineKind.INSTALL:
+        return working_days_after(kind, start, policy["install_working_days"], calendar, fraction)
+    raise ValueError(f"unknown deadline kind {kind!r}")
+
+
+def calendar_window(start: dt.datetime) -> tuple[dt.date, dt.date]:
+    """Days a deadline starting at `start` can depend on (generous: Spring Festival + weekends)."""
+    day = local_date(start)
+    return day, day + dt.timedelta(days=60)

@@ -1,0 +1,151 @@
+"""Personas and make_* helpers shared by all tests (STYLE habit 13). Data is set up through
+actions wherever an action exists."""
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import count
+
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from fiberops.accounts.choices import Role
+from fiberops.accounts.models import User
+from fiberops.network.models import SplitterBox, SplitterPort
+from fiberops.workforce.models import Branch, Grid, Skill, Team, Technician
+from fiberops.workorders.actions import CustomerData, IntakeData, intake_order
+from fiberops.workorders.models import WorkOrder
+
+_serial = count(1)
+
+
+def make_user(username: str, role: str, **fields) -> User:
+    return User.objects.create_user(username=username, password="pw-" + username, role=role, **fields)
+
+
+def make_technician(staff_no: str, team: Team, *, user: User | None = None, **fields) -> Technician:
+    fields.setdefault("certified_until", dt.date(2030, 12, 31))
+    return Technician.objects.create(staff_no=staff_no, name=f"技术员{staff_no}", team=team, user=user, **fields)
+
+
+@dataclass
+class World:
+    """Two branches and the people of the persona matrix (docs/architecture.md, "Scopes")."""
+
+    urban: Branch
+    rural: Branch
+    grid: Grid
+    other_grid: Grid
+    rural_grid: Grid
+    team: Team
+    other_team: Team
+    rural_team: Team
+    admin: User
+    bss: User
+    dispatcher: User
+    manager: User
+    leader: User
+    technician_user: User
+    technician: Technician
+    teammate: Technician
+    other_team_technician: Technician
+    rural_technician: Technician
+    foreign_dispatcher: User
+    foreign_leader: User
+    cs_agent: User
+    auditor: User
+    box: SplitterBox
+
+    def client(self, user: User) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+
+def make_world() -> World:
+    urban = Branch.objects.create(code="WH", name="武侯区", area_type="urban")
+    rural = Branch.objects.create(code="PJ", name="蒲江县", area_type="rural")
+    grid = Grid.objects.create(code="WH-01", name="红牌楼网格", branch=urban)
+    other_grid = Grid.objects.create(code="WH-02", name="簇桥网格", branch=urban)
+    rural_grid = Grid.objects.create(code="PJ-01", name="鹤山网格", branch=rural)
+    team = Team.objects.create(code="T-WH-01", name="红牌楼一班", grid=grid)
+    other_team = Team.objects.create(code="T-WH-02", name="簇桥一班", grid=other_grid)
+    rural_team = Team.objects.create(code="T-PJ-01", name="鹤山一班", grid=rural_grid)
+    Skill.objects.create(code="ftth", name="FTTH装机")
+    technician_user = make_user("tech", Role.TECHNICIAN)
+    teammate_user = make_user("teammate", Role.TECHNICIAN)
+    box = SplitterBox.objects.create(code="WH01-FX-001", grid=grid, port_count=8)
+    SplitterPort.objects.bulk_create([SplitterPort(box=box, number=n) for n in range(1, 9)])
+    return World(
+        urban=urban,
+        rural=rural,
+        grid=grid,
+        other_grid=other_grid,
+        rural_grid=rural_grid,
+        team=team,
+        other_team=other_team,
+        rural_team=rural_team,
+        admin=make_user("admin", Role.ADMIN),
+        bss=make_user("bss", Role.INTEGRATION),
+        dispatcher=make_user("dispatcher", Role.DISPATCHER, branch=urban),
+        manager=make_user("manager", Role.BRANCH_MANAGER, branch=urban),
+        leader=make_user("leader", Role.TEAM_LEADER, team=team),
+        technician_user=technician_user,
+        technician=make_technician("Z001", team, user=technician_user),
+        teammate=make_technician("Z002", team, user=teammate_user),
+        other_team_technician=make_technician("Z003", other_team),
+        rural_technician=make_technician("P001", rural_team),
+        foreign_dispatcher=make_user("foreign_dispatcher", Role.DISPATCHER, branch=rural),
+        foreign_leader=make_user("foreign_leader", Role.TEAM_LEADER, team=rural_team),
+        cs_agent=make_user("cs", Role.CS_AGENT),
+        auditor=make_user("auditor", Role.QUALITY_AUDITOR),
+        box=box,
+    )
+
+
+def intake_payload(**overrides) -> dict:
+    """A valid POST /api/v1/work-orders/ body."""
+    payload = {
+        "bss_order_no": f"BSS{next(_serial):08d}",
+        "order_type": "install",
+        "accepted_at": "2026-09-30T10:00:00+08:00",
+        "grid": "WH-01",
+        "customer": {
+            "name": "张三",
+            "phone": "13812345678",
+            "address": "成都市武侯区红牌楼街道佳灵路3号2栋1单元502",
+            "lat": "30.627100",
+            "lng": "104.036200",
+        },
+        "plan_mbps": 1000,
+        "resource": {"splitter_box": "WH01-FX-001", "port": 3},
+        "description": "新装1000M宽带",
+    }
+    payload.update(overrides)
+    return payload
+
+
+def make_order(
+    world: World,
+    *,
+    order_type: str = "install",
+    accepted_at: dt.datetime | None = None,
+    grid: Grid | None = None,
+    requires_survey: bool = False,
+    bss_order_no: str | None = None,
+) -> WorkOrder:
+    order, _ = intake_order(
+        actor=world.bss,
+        data=IntakeData(
+            bss_order_no=bss_order_no or f"BSS{next(_serial):08d}",
+            order_type=order_type,
+            accepted_at=accepted_at or dt.datetime(2026, 9, 30, 2, 0, tzinfo=dt.UTC),
+            grid=grid or world.grid,
+            customer=CustomerData(
+                name="李四", phone=f"139{next(_serial):08d}", address="成都市武侯区簇锦街道1号"
+            ),
+            plan_mbps=500,
+            requires_survey=requires_survey,
+        ),
+    )
+    return order

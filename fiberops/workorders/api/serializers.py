@@ -1,0 +1,287 @@
+"""API shapes of work orders. Field names are a contract with the BSS (issue #2)."""
+
+import datetime as dt
+import re
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from fiberops.core.api import ShanghaiDateTimeField
+from fiberops.core.clock import now
+from fiberops.dispatch.models import ContactChannel, ContactOutcome
+from fiberops.network.models import SplitterPort
+from fiberops.sla.choices import DeadlineKind, DeadlineState
+from fiberops.sla.models import Deadline
+from fiberops.workforce.models import Grid
+from fiberops.workorders import queries
+from fiberops.workorders.actions import CustomerData, IntakeData
+from fiberops.workorders.models import OrderEvent, WorkOrder
+from fiberops.workorders.states import CUSTOMER_TYPES, OrderType, Status, allowed_actions
+
+PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+
+
+class CustomerInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64)
+    phone = serializers.CharField(max_length=20)
+    address = serializers.CharField(max_length=255)
+    lat = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
+    )
+    lng = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False
+    )
+
+    def validate_phone(self, value: str) -> str:
+        value = value.replace(" ", "")
+        if not PHONE.match(value):
+            raise serializers.ValidationError(
+                _("Not a Chinese mobile or landline number."), code="invalid_phone"
+            )
+        return value
+
+
+class ResourceInSerializer(serializers.Serializer):
+    splitter_box = serializers.CharField(max_length=32)
+    port = serializers.IntegerField(min_value=1, max_value=256)
+
+
+class IntakeSerializer(serializers.Serializer):
+    """POST /api/v1/work-orders/ — an order from the BSS (R-ORD-2)."""
+
+    bss_order_no = serializers.RegexField(r"^[A-Za-z0-9_-]{4,40}$", max_length=40)
+    order_type = serializers.ChoiceField(choices=OrderType.choices)
+    accepted_at = ShanghaiDateTimeField()
+    grid = serializers.SlugRelatedField(slug_field="code", queryset=Grid.objects.all())
+    customer = CustomerInSerializer(required=False)
+    plan_mbps = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
+    resource = ResourceInSerializer(required=False)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    requires_survey = serializers.BooleanField(required=False, default=False)
+
+    def validate_accepted_at(self, value: dt.datetime) -> dt.datetime:
+        if value > now() + dt.timedelta(minutes=5):
+            raise serializers.ValidationError(
+                _("The acceptance time lies in the future."), code="in_future"
+            )
+        return value
+
+    def validate(self, attrs):
+        errors = {}
+        if attrs["order_type"] in CUSTOMER_TYPES and "customer" not in attrs:
+            errors["customer"] = [_("This order type needs a customer.")]
+        resource = attrs.get("resource")
+        if resource:
+            port = (
+                SplitterPort.objects.select_related("box")
+                .filter(box__code=resource["splitter_box"], number=resource["port"])
+                .first()
+            )
+            if port is None:
+                errors["resource"] = [_("No such splitter box and port.")]
+            else:
+                attrs["splitter_port"] = port
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def to_intake(self) -> IntakeData:
+        data = self.validated_data
+        customer = data.get("customer")
+        return IntakeData(
+            bss_order_no=data["bss_order_no"],
+            order_type=data["order_type"],
+            accepted_at=data["accepted_at"],
+            grid=data["grid"],
+            customer=CustomerData(**customer) if customer else None,
+            plan_mbps=data.get("plan_mbps"),
+            splitter_port=data.get("splitter_port"),
+            description=data.get("description", ""),
+            requires_survey=data.get("requires_survey", False),
+        )
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    due_at = ShanghaiDateTimeField()
+    warn_at = ShanghaiDateTimeField()
+    met_at = ShanghaiDateTimeField()
+    breached_at = ShanghaiDateTimeField()
+    state = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=DeadlineKind.choices)
+
+    class Meta:
+        model = Deadline
+        fields = ["kind", "due_at", "warn_at", "met_at", "breached_at", "state"]
+
+    def get_state(self, obj: Deadline) -> str:
+        return obj.state_at(self.context.get("now") or now())
+
+
+class CustomerOutSerializer(serializers.Serializer):
+    """Masked (R-CUS-5): full values only through the logged reveal-contact action."""
+
+    name = serializers.CharField(source="masked_name")
+    phone = serializers.CharField(source="masked_phone")
+    address = serializers.CharField(source="masked_address")
+    lat = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    lng = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+
+
+class WorkOrderSerializer(serializers.ModelSerializer):
+    grid = serializers.CharField(source="grid.code")
+    branch = serializers.CharField(source="grid.branch.code")
+    area_type = serializers.CharField(source="grid.branch.area_type")
+    customer = CustomerOutSerializer(allow_null=True)
+    resource = serializers.SerializerMethodField()
+    technician = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+    sla_state = serializers.SerializerMethodField()
+    calendar_warning = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    accepted_at = ShanghaiDateTimeField()
+    dispatched_at = ShanghaiDateTimeField()
+    responded_at = ShanghaiDateTimeField()
+    first_contact_at = ShanghaiDateTimeField()
+    survey_completed_at = ShanghaiDateTimeField()
+    appointment_starts_at = ShanghaiDateTimeField()
+    appointment_ends_at = ShanghaiDateTimeField()
+    completed_at = ShanghaiDateTimeField()
+    closed_at = ShanghaiDateTimeField()
+    created_at = ShanghaiDateTimeField()
+    updated_at = ShanghaiDateTimeField()
+
+    class Meta:
+        model = WorkOrder
+        fields = [
+            "id",
+            "bss_order_no",
+            "order_type",
+            "status",
+            "accepted_at",
+            "grid",
+            "branch",
+            "area_type",
+            "customer",
+            "plan_mbps",
+            "resource",
+            "description",
+            "requires_survey",
+            "technician",
+            "dispatched_at",
+            "responded_at",
+            "first_contact_at",
+            "survey_completed_at",
+            "appointment_starts_at",
+            "appointment_ends_at",
+            "completed_at",
+            "closed_at",
+            "deadlines",
+            "sla_state",
+            "calendar_warning",
+            "allowed_actions",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_resource(self, obj: WorkOrder) -> dict | None:
+        port = obj.splitter_port
+        return {"splitter_box": port.box.code, "port": port.number} if port else None
+
+    def get_technician(self, obj: WorkOrder) -> dict | None:
+        tech = obj.technician
+        return {"staff_no": tech.staff_no, "name": tech.name} if tech else None
+
+    def get_deadlines(self, obj: WorkOrder) -> list[dict]:
+        return DeadlineSerializer(obj.deadlines.all(), many=True, context=self.context).data
+
+    def get_sla_state(self, obj: WorkOrder) -> str | None:
+        return queries.worst_state(obj, self.context.get("now") or now())
+
+    def get_calendar_warning(self, obj: WorkOrder) -> str | None:
+        return queries.calendar_warning(obj)
+
+    def get_allowed_actions(self, obj: WorkOrder) -> list[str]:
+        return allowed_actions(obj.status)
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    occurred_at = ShanghaiDateTimeField()
+    recorded_at = ShanghaiDateTimeField()
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrderEvent
+        fields = [
+            "id",
+            "kind",
+            "action",
+            "actor",
+            "occurred_at",
+            "recorded_at",
+            "from_status",
+            "to_status",
+            "note",
+            "data",
+        ]
+
+    def get_actor(self, obj: OrderEvent) -> str | None:
+        return obj.actor.username if obj.actor else None
+
+
+# --- action payloads (every write takes an optional device `occurred_at`: offline replay) ----
+
+
+class ActionSerializer(serializers.Serializer):
+    occurred_at = ShanghaiDateTimeField(required=False)
+
+
+class ReasonSerializer(ActionSerializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class DispatchSerializer(ActionSerializer):
+    technician = serializers.CharField(max_length=16, help_text="Staff number (工号).")
+
+
+class AppointSerializer(ActionSerializer):
+    starts_at = ShanghaiDateTimeField()
+    ends_at = ShanghaiDateTimeField()
+
+    def validate(self, attrs):
+        if attrs["ends_at"] <= attrs["starts_at"]:
+            raise serializers.ValidationError({"ends_at": [_("The end must follow the start.")]})
+        return attrs
+
+
+class HandoverSerializer(ActionSerializer):
+    technician = serializers.CharField(max_length=16)
+    reason = serializers.CharField(max_length=500)
+
+
+class ContactAttemptSerializer(ActionSerializer):
+    channel = serializers.ChoiceField(choices=ContactChannel.choices)
+    outcome = serializers.ChoiceField(choices=ContactOutcome.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    recording_ref = serializers.CharField(
+        max_length=128, required=False, allow_blank=True, default=""
+    )
+
+
+class SurveyResultSerializer(ActionSerializer):
+    conditions_met = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class RevealSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class RevealedContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    address = serializers.CharField()
+
+
+SLA_STATES = [*queries.SLA_FILTERS]
+DEADLINE_STATES = DeadlineState.values

@@ -1,0 +1,177 @@
+"""Work orders (工单) and their append-only timeline (R-ORD-1..5)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fiberops.workforce.models import ScopedQuerySet
+from fiberops.workorders.states import OrderType, Status
+
+
+class WorkOrderQuerySet(ScopedQuerySet):
+    branch_path = "grid__branch_id"
+    technician_user_path = "technician__user_id"
+
+    def team_scope(self, user) -> Q:
+        """A team leader sees the team's orders and the unassigned ones in the team's grid."""
+        return Q(technician__team_id=user.team_id) | Q(
+            technician__isnull=True, grid__teams=user.team_id
+        )
+
+    def with_list_relations(self):
+        return self.select_related("grid__branch", "customer", "technician").prefetch_related(
+            "deadlines"
+        )
+
+
+class WorkOrder(models.Model):
+    """A unit of field work: install, repair, survey, ... (工单). Status changes only through
+    `workorders.actions`; every change is an `OrderEvent`."""
+
+    bss_order_no = models.CharField(_("BSS order number"), max_length=40, unique=True)
+    order_type = models.CharField(_("order type"), max_length=16, choices=OrderType.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    accepted_at = models.DateTimeField(_("accepted by BSS at"))
+    grid = models.ForeignKey(
+        "workforce.Grid", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="orders"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    plan_mbps = models.PositiveIntegerField(_("plan (Mbit/s)"), null=True, blank=True)
+    splitter_port = models.ForeignKey(
+        "network.SplitterPort",
+        verbose_name=_("splitter port"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    description = models.TextField(_("description"), blank=True)
+    requires_survey = models.BooleanField(
+        _("requires a survey first"),
+        default=False,
+        help_text=_("The install clock then starts on the day the survey is completed (R-SLA-3)."),
+    )
+    technician = models.ForeignKey(
+        "workforce.Technician",
+        verbose_name=_("technician"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("accepted by technician at"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
+    survey_completed_at = models.DateTimeField(_("survey completed at"), null=True, blank=True)
+    appointment_starts_at = models.DateTimeField(_("appointment starts"), null=True, blank=True)
+    appointment_ends_at = models.DateTimeField(_("appointment ends"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    suspended_from = models.CharField(
+        _("suspended from status"), max_length=16, choices=Status.choices, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = WorkOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        ordering = ["-accepted_at", "-id"]
+        indexes = [
+            models.Index(fields=["grid", "status"], name="workorder_grid_status"),
+            models.Index(fields=["technician", "status"], name="workorder_technician_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="workorder_owned_status_has_technician",
+                condition=~Q(
+                    status__in=["dispatched", "accepted", "appointed", "en_route", "on_site"]
+                )
+                | Q(technician__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.bss_order_no
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    TRANSITION = "transition", _("Status changed")
+    HANDOVER = "handover", _("Handed over")
+    CONTACT_ATTEMPT = "contact_attempt", _("Customer contacted")
+    SURVEY_COMPLETED = "survey_completed", _("Survey completed")
+    SLA_WARNING = "sla_warning", _("SLA warning")
+    SLA_BREACH = "sla_breach", _("SLA breach")
+    CALENDAR_RECALCULATED = "calendar_recalculated", _("Deadline recalculated")
+
+
+class OrderEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Order events are append-only (R-ORD-4).")
+
+    def delete(self):
+        raise TypeError("Order events are append-only (R-ORD-4).")
+
+
+class OrderEvent(models.Model):
+    """One line of an order's timeline (R-ORD-4): who did what, when, with the before/after."""
+
+    order = models.ForeignKey(
+        WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
+    action = models.CharField(_("action"), max_length=32, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("occurred at"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    from_status = models.CharField(_("from status"), max_length=16, blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = OrderEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["order", "occurred_at"], name="orderevent_order_time")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Order events are append-only (R-ORD-4).")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Order events are append-only (R-ORD-4).")

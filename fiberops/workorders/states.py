@@ -1,0 +1,95 @@
+"""The work-order lifecycle as a table (R-ORD-3). docs/workorder-lifecycle.md is kept in step by
+a test; nothing but `actions.transition` changes `WorkOrder.status`."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fiberops.accounts.choices import Role
+
+
+class OrderType(models.TextChoices):
+    """R-ORD-1."""
+
+    SURVEY = "survey", _("Survey")
+    INSTALL = "install", _("Installation")
+    RELOCATION = "relocation", _("Relocation")
+    REMOVAL = "removal", _("Removal")
+    FAULT = "fault", _("Fault repair")
+    COMPLAINT = "complaint", _("Complaint")
+    INSPECTION = "inspection", _("Inspection")
+    RECTIFICATION = "rectification", _("Network rectification")
+
+
+#: Types served at a customer's home: they need a customer and a contact with them.
+CUSTOMER_TYPES = {"survey", "install", "relocation", "removal", "fault", "complaint"}
+#: Types whose completion needs the survey done first when `requires_survey` is set.
+SURVEYABLE_TYPES = {"install", "relocation"}
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    DISPATCHED = "dispatched", _("Dispatched")
+    ACCEPTED = "accepted", _("Accepted")
+    APPOINTED = "appointed", _("Appointment booked")
+    EN_ROUTE = "en_route", _("En route")
+    ON_SITE = "on_site", _("On site")
+    COMPLETED = "completed", _("Completed")
+    CONFIRMED = "confirmed", _("Confirmed by customer")
+    CLOSED = "closed", _("Closed")
+    SUSPENDED = "suspended", _("Suspended")
+    RETURNED = "returned", _("Returned to dispatch")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+TERMINAL = frozenset({Status.CLOSED, Status.CANCELLED})
+#: Statuses in which a technician owns the order (首问负责制, R-ORD-5).
+OWNED = frozenset(
+    {Status.DISPATCHED, Status.ACCEPTED, Status.APPOINTED, Status.EN_ROUTE, Status.ON_SITE}
+)
+
+SUPERVISORS = frozenset({Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER})
+FIELD = frozenset({Role.TECHNICIAN})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An action that moves an order from one of `sources` to `target` (None: back to where it was
+    suspended from). `roles` may perform it; `own_order_only` limits technicians to their orders."""
+
+    action: str
+    sources: frozenset[str]
+    target: str | None
+    roles: frozenset[str]
+    label: str
+    needs_reason: bool = False
+
+
+def _t(action, sources, target, roles, label, needs_reason=False) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), label, needs_reason)
+
+
+S = Status
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t("dispatch", {S.NEW, S.RETURNED}, S.DISPATCHED, SUPERVISORS | {Role.TEAM_LEADER}, _("Dispatch")),
+        _t("accept", {S.DISPATCHED}, S.ACCEPTED, FIELD, _("Accept")),
+        _t("return", {S.DISPATCHED, S.ACCEPTED, S.APPOINTED}, S.RETURNED, FIELD, _("Return to dispatch"), True),
+        _t("appoint", {S.ACCEPTED, S.APPOINTED, S.EN_ROUTE, S.ON_SITE}, S.APPOINTED, FIELD, _("Book appointment")),
+        _t("depart", {S.ACCEPTED, S.APPOINTED}, S.EN_ROUTE, FIELD, _("Set off")),
+        _t("arrive", {S.EN_ROUTE}, S.ON_SITE, FIELD, _("Check in on site")),
+        _t("complete", {S.ON_SITE}, S.COMPLETED, FIELD, _("Complete")),
+        _t("rework", {S.COMPLETED}, S.ON_SITE, FIELD, _("Rework (customer not satisfied)"), True),
+        _t("confirm", {S.COMPLETED}, S.CONFIRMED, FIELD, _("Customer confirmed")),
+        _t("close", {S.CONFIRMED}, S.CLOSED, SUPERVISORS | {Role.QUALITY_AUDITOR}, _("Close")),
+        _t("suspend", OWNED, S.SUSPENDED, SUPERVISORS | {Role.TEAM_LEADER}, _("Suspend"), True),
+        _t("resume", {S.SUSPENDED}, None, SUPERVISORS | {Role.TEAM_LEADER}, _("Resume")),
+        _t("cancel", {S.NEW, S.DISPATCHED, S.ACCEPTED, S.APPOINTED, S.SUSPENDED, S.RETURNED}, S.CANCELLED, SUPERVISORS | {Role.INTEGRATION}, _("Cancel"), True),
+    ]
+}
+
+
+def allowed_actions(status: str) -> list[str]:
+    return [name for name, t in TRANSITIONS.items() if status in t.sources]
