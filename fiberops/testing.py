@@ -19,12 +19,16 @@ _serial = count(1)
 
 
 def make_user(username: str, role: str, **fields) -> User:
-    return User.objects.create_user(username=username, password="pw-" + username, role=role, **fields)
+    return User.objects.create_user(
+        username=username, password="pw-" + username, role=role, **fields
+    )
 
 
 def make_technician(staff_no: str, team: Team, *, user: User | None = None, **fields) -> Technician:
     fields.setdefault("certified_until", dt.date(2030, 12, 31))
-    return Technician.objects.create(staff_no=staff_no, name=f"技术员{staff_no}", team=team, user=user, **fields)
+    return Technician.objects.create(
+        staff_no=staff_no, name=f"技术员{staff_no}", team=team, user=user, **fields
+    )
 
 
 @dataclass

@@ -9,6 +9,6 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "role", "branch", "team", "is_active")
     list_filter = ("role", "branch", "is_active")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("FiberOps", {"fields": ("role", "display_name", "branch", "team")}),
     )

@@ -74,6 +74,9 @@ class UnmaskEvent(models.Model):
         verbose_name_plural = _("unmasking log")
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} saw {self.fields} of customer {self.customer_id}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("The unmasking log is append-only.")

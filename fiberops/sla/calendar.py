@@ -53,7 +53,9 @@ def sync_from_package() -> list[int]:
                 rows.append(CalendarDay(date=day, is_workday=True, name=str(name or "")))
         CalendarDay.objects.filter(date__year=year).delete()
         CalendarDay.objects.bulk_create(rows)
-        CalendarYear.objects.update_or_create(year=year, defaults={"source": CalendarSource.PACKAGE})
+        CalendarYear.objects.update_or_create(
+            year=year, defaults={"source": CalendarSource.PACKAGE}
+        )
         if year not in existing:
             added.append(year)
     return added

@@ -109,7 +109,9 @@ class Deadline(models.Model):
         ordering = ["due_at"]
         constraints = [
             models.UniqueConstraint(fields=["order", "kind"], name="deadline_one_per_kind"),
-            models.CheckConstraint(name="deadline_warn_not_after_due", condition=Q(warn_at__lte=models.F("due_at"))),
+            models.CheckConstraint(
+                name="deadline_warn_not_after_due", condition=Q(warn_at__lte=models.F("due_at"))
+            ),
         ]
         indexes = [
             models.Index(fields=["due_at"], condition=OPEN, name="deadline_open_due"),

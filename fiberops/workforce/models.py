@@ -132,7 +132,7 @@ class TechnicianQuerySet(ScopedQuerySet):
 
 
 class Technician(models.Model):
-    """Installation and maintenance technician (装维人员) with skills and certification (上岗认证)."""
+    """Installation and maintenance technician (装维人员): skills and certification (上岗认证)."""
 
     staff_no = models.CharField(_("staff number"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=32)

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
-from fiberops.core.clock import local_date, now as clock_now
+from fiberops.core.clock import local_date
+from fiberops.core.clock import now as clock_now
 from fiberops.core.errors import IllegalTransition, NotPermitted, RuleViolation
 from fiberops.customers.models import Customer
 from fiberops.network.models import SplitterPort
@@ -57,7 +58,9 @@ class IntakeData:
     extra: dict = field(default_factory=dict)
 
 
-def record_event(order, kind, *, actor, occurred_at, action="", before="", after="", note="", **data):
+def record_event(
+    order, kind, *, actor, occurred_at, action="", before="", after="", note="", **data
+):
     return OrderEvent.objects.create(
         order=order,
         kind=kind,
@@ -326,12 +329,20 @@ def dispatch_order(
     order: WorkOrder, *, technician: Technician, actor: User, occurred_at=None
 ) -> WorkOrder:
     """Send the order to a technician: starts the response and contact clocks (R-SLA-1, R-SLA-4)."""
-    return transition(order, "dispatch", actor=actor, occurred_at=occurred_at, technician=technician)
+    return transition(
+        order, "dispatch", actor=actor, occurred_at=occurred_at, technician=technician
+    )
 
 
 # --- actions that keep the status ------------------------------------------------------------
 
-HANDOVER_ROLES = {Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER, Role.TEAM_LEADER, Role.TECHNICIAN}
+HANDOVER_ROLES = {
+    Role.ADMIN,
+    Role.BRANCH_MANAGER,
+    Role.DISPATCHER,
+    Role.TEAM_LEADER,
+    Role.TECHNICIAN,
+}
 
 
 @transaction.atomic

@@ -74,10 +74,29 @@ S = Status
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        _t("dispatch", {S.NEW, S.RETURNED}, S.DISPATCHED, SUPERVISORS | {Role.TEAM_LEADER}, _("Dispatch")),
+        _t(
+            "dispatch",
+            {S.NEW, S.RETURNED},
+            S.DISPATCHED,
+            SUPERVISORS | {Role.TEAM_LEADER},
+            _("Dispatch"),
+        ),
         _t("accept", {S.DISPATCHED}, S.ACCEPTED, FIELD, _("Accept")),
-        _t("return", {S.DISPATCHED, S.ACCEPTED, S.APPOINTED}, S.RETURNED, FIELD, _("Return to dispatch"), True),
-        _t("appoint", {S.ACCEPTED, S.APPOINTED, S.EN_ROUTE, S.ON_SITE}, S.APPOINTED, FIELD, _("Book appointment")),
+        _t(
+            "return",
+            {S.DISPATCHED, S.ACCEPTED, S.APPOINTED},
+            S.RETURNED,
+            FIELD,
+            _("Return to dispatch"),
+            True,
+        ),
+        _t(
+            "appoint",
+            {S.ACCEPTED, S.APPOINTED, S.EN_ROUTE, S.ON_SITE},
+            S.APPOINTED,
+            FIELD,
+            _("Book appointment"),
+        ),
         _t("depart", {S.ACCEPTED, S.APPOINTED}, S.EN_ROUTE, FIELD, _("Set off")),
         _t("arrive", {S.EN_ROUTE}, S.ON_SITE, FIELD, _("Check in on site")),
         _t("complete", {S.ON_SITE}, S.COMPLETED, FIELD, _("Complete")),
@@ -86,7 +105,14 @@ TRANSITIONS: dict[str, Transition] = {
         _t("close", {S.CONFIRMED}, S.CLOSED, SUPERVISORS | {Role.QUALITY_AUDITOR}, _("Close")),
         _t("suspend", OWNED, S.SUSPENDED, SUPERVISORS | {Role.TEAM_LEADER}, _("Suspend"), True),
         _t("resume", {S.SUSPENDED}, None, SUPERVISORS | {Role.TEAM_LEADER}, _("Resume")),
-        _t("cancel", {S.NEW, S.DISPATCHED, S.ACCEPTED, S.APPOINTED, S.SUSPENDED, S.RETURNED}, S.CANCELLED, SUPERVISORS | {Role.INTEGRATION}, _("Cancel"), True),
+        _t(
+            "cancel",
+            {S.NEW, S.DISPATCHED, S.ACCEPTED, S.APPOINTED, S.SUSPENDED, S.RETURNED},
+            S.CANCELLED,
+            SUPERVISORS | {Role.INTEGRATION},
+            _("Cancel"),
+            True,
+        ),
     ]
 }
 

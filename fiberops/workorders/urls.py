@@ -1,2 +1,2 @@
-app_name="workorders"
+app_name = "workorders"
 urlpatterns = []

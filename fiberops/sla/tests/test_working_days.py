@@ -36,15 +36,15 @@ def test_r_sla_2_add_working_days_matches_brute_force(calendar, start, n):
 @given(calendar=calendars, start=dates, n=st.integers(1, 10))
 def test_r_sla_7_fallback_flag_is_set_exactly_when_an_uncovered_year_is_crossed(calendar, start, n):
     result = add_working_days(calendar, start, n)
-    crossed = {
-        (start + dt.timedelta(days=i)).year for i in range(1, (result.day - start).days + 1)
-    }
+    crossed = {(start + dt.timedelta(days=i)).year for i in range(1, (result.day - start).days + 1)}
     assert result.used_fallback == bool(crossed - calendar.covered_years)
 
 
 def test_r_sla_7_override_wins_over_package_data():
     day = dt.date(2026, 10, 1)
-    calendar = WorkCalendar(known={day: False}, overrides={day: True}, covered_years=frozenset({2026}))
+    calendar = WorkCalendar(
+        known={day: False}, overrides={day: True}, covered_years=frozenset({2026})
+    )
     assert calendar.is_workday(day)
 
 

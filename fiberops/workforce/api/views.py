@@ -19,7 +19,9 @@ class GridSerializer(serializers.ModelSerializer):
 class TechnicianSerializer(serializers.ModelSerializer):
     team = serializers.CharField(source="team.code")
     grid = serializers.CharField(source="team.grid.code")
-    skills = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    skills: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     certified_until = serializers.DateField()
 
     class Meta:
@@ -35,9 +37,7 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Grid.objects.visible_to(self.request.user).select_related("branch").distinct()
 
 
-class TechnicianViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class TechnicianViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = TechnicianSerializer
     lookup_field = "staff_no"
 

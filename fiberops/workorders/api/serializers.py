@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fiberops.core.api import ShanghaiDateTimeField
@@ -192,7 +193,8 @@ class WorkOrderSerializer(serializers.ModelSerializer):
         tech = obj.technician
         return {"staff_no": tech.staff_no, "name": tech.name} if tech else None
 
-    def get_deadlines(self, obj: WorkOrder) -> list[dict]:
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, obj: WorkOrder):
         return DeadlineSerializer(obj.deadlines.all(), many=True, context=self.context).data
 
     def get_sla_state(self, obj: WorkOrder) -> str | None:

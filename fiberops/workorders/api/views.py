@@ -1,5 +1,7 @@
 """REST endpoints for work orders: thin callers of `workorders.actions` (STYLE habit 6)."""
 
+from typing import cast
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -9,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fiberops.accounts.choices import Role
+from fiberops.accounts.models import User
 from fiberops.core.clock import now
 from fiberops.customers.actions import reveal_customer_contact
 from fiberops.dispatch.actions import record_contact_attempt
@@ -28,12 +31,15 @@ def _technician(staff_no: str, field: str = "technician") -> Technician:
     return tech
 
 
-class WorkOrderViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Work orders in the caller's scope. Out of scope reads are 404 (docs/architecture.md)."""
 
     serializer_class = s.WorkOrderSerializer
+
+    @property
+    def actor(self) -> User:
+        """IsAuthenticated has run: the user is a real account."""
+        return cast(User, self.request.user)
 
     def get_queryset(self):
         queryset = WorkOrder.objects.visible_to(self.request.user).with_list_relations()
@@ -83,11 +89,11 @@ class WorkOrderViewSet(
         "existing order with 200 and creates nothing.",
     )
     def create(self, request: Request) -> Response:
-        if request.user.role not in INTAKE_ROLES and not request.user.is_superuser:
+        if self.actor.role not in INTAKE_ROLES and not self.actor.is_superuser:
             raise PermissionDenied("Only the BSS integration and administrators create orders.")
         serializer = s.IntakeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order, created = actions.intake_order(actor=request.user, data=serializer.to_intake())
+        order, created = actions.intake_order(actor=self.actor, data=serializer.to_intake())
         return self._respond(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(responses=s.OrderEventSerializer(many=True))
@@ -107,7 +113,7 @@ class WorkOrderViewSet(
         if "technician" in data:
             data["technician"] = _technician(data["technician"])
         actions.transition(
-            order, name, actor=request.user, occurred_at=occurred_at, reason=reason, **data
+            order, name, actor=self.actor, occurred_at=occurred_at, reason=reason, **data
         )
         return self._respond(order)
 
@@ -134,7 +140,7 @@ class WorkOrderViewSet(
             order,
             to=_technician(data["technician"]),
             reason=data["reason"],
-            actor=request.user,
+            actor=self.actor,
             occurred_at=data.get("occurred_at"),
         )
         return self._respond(order)
@@ -146,7 +152,7 @@ class WorkOrderViewSet(
         order = self._order(pk)
         payload = s.ContactAttemptSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        record_contact_attempt(order, actor=request.user, **payload.validated_data)
+        record_contact_attempt(order, actor=self.actor, **payload.validated_data)
         return self._respond(order, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.SurveyResultSerializer, responses=s.WorkOrderSerializer)
@@ -156,7 +162,7 @@ class WorkOrderViewSet(
         order = self._order(pk)
         payload = s.SurveyResultSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        actions.record_survey_completed(order, actor=request.user, **payload.validated_data)
+        actions.record_survey_completed(order, actor=self.actor, **payload.validated_data)
         return self._respond(order)
 
     @extend_schema(request=s.RevealSerializer, responses=s.RevealedContactSerializer)
@@ -167,7 +173,7 @@ class WorkOrderViewSet(
         payload = s.RevealSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         customer = reveal_customer_contact(
-            order, actor=request.user, reason=payload.validated_data["reason"], channel="api"
+            order, actor=self.actor, reason=payload.validated_data["reason"], channel="api"
         )
         return Response(s.RevealedContactSerializer(customer).data)
 
