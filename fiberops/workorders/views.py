@@ -1,0 +1,155 @@
+"""Server-rendered pages for office staff: order list, order detail, dispatch (thin views)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fiberops.core.clock import now
+from fiberops.core.errors import DomainError
+from fiberops.customers.actions import reveal_customer_contact
+from fiberops.workorders import actions, queries
+from fiberops.workorders.forms import DispatchForm, OrderFilterForm, ReasonForm
+from fiberops.workorders.models import WorkOrder
+from fiberops.workorders.states import TRANSITIONS
+
+#: Lifecycle buttons offered on the order page (the rest need forms that come with later work).
+SIMPLE_ACTIONS = ["accept", "depart", "arrive", "complete", "confirm", "close", "resume"]
+REASON_ACTIONS = ["suspend", "cancel", "return"]
+
+
+@login_required
+def order_list(request):
+    form = OrderFilterForm(request.GET or None, user=request.user)
+    orders = WorkOrder.objects.visible_to(request.user).with_list_relations()
+    current = now()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            orders = orders.filter(bss_order_no__icontains=data["q"].strip())
+        if data["status"]:
+            orders = orders.filter(status=data["status"])
+        if data["order_type"]:
+            orders = orders.filter(order_type=data["order_type"])
+        if data["grid"]:
+            orders = orders.filter(grid=data["grid"])
+        if data["sla"]:
+            orders = queries.filter_sla_state(orders, data["sla"], current)
+    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    rows = [(order, queries.worst_state(order, current)) for order in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workorders/order_list.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )
+
+
+def _visible_order(request, pk) -> WorkOrder:
+    return get_object_or_404(
+        WorkOrder.objects.visible_to(request.user).select_related(
+            "grid__branch", "customer", "technician__team", "splitter_port__box"
+        ),
+        pk=pk,
+    )
+
+
+def _may(user, action: str) -> bool:
+    return user.role in TRANSITIONS[action].roles or user.is_superuser
+
+
+@login_required
+def order_detail(request, pk):
+    order = _visible_order(request, pk)
+    current = now()
+    deadlines = [(d, d.state_at(current)) for d in order.deadlines.all()]
+    allowed = [a for a in TRANSITIONS if order.status in TRANSITIONS[a].sources]
+    context = {
+        "order": order,
+        "deadlines": deadlines,
+        "events": order.events.select_related("actor"),
+        "calendar_warning": queries.calendar_warning(order),
+        "dispatch_form": (
+            DispatchForm(order=order, user=request.user)
+            if "dispatch" in allowed and _may(request.user, "dispatch")
+            else None
+        ),
+        "simple_actions": [
+            (a, TRANSITIONS[a].label)
+            for a in SIMPLE_ACTIONS
+            if a in allowed and _may(request.user, a)
+        ],
+        "reason_actions": [
+            (a, TRANSITIONS[a].label)
+            for a in REASON_ACTIONS
+            if a in allowed and _may(request.user, a)
+        ],
+        "revealed": request.session.pop(f"revealed-{order.pk}", None),
+    }
+    return render(request, "workorders/order_detail.html", context)
+
+
+def _refusal(request, error: DomainError) -> None:
+    messages.error(request, f"{error.message}（{error.code}）")
+
+
+@login_required
+@require_POST
+def dispatch_order(request, pk):
+    order = _visible_order(request, pk)
+    form = DispatchForm(request.POST, order=order, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose a technician from the list."))
+        return redirect("workorders:detail", pk=pk)
+    try:
+        actions.dispatch_order(
+            order, technician=form.cleaned_data["technician"], actor=request.user
+        )
+    except DomainError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request, _("Dispatched to %(name)s.") % {"name": form.cleaned_data["technician"].name}
+        )
+    return redirect("workorders:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def order_action(request, pk, action):
+    order = _visible_order(request, pk)
+    if action not in SIMPLE_ACTIONS + REASON_ACTIONS:
+        messages.error(request, _("Unknown action."))
+        return redirect("workorders:detail", pk=pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        actions.transition(order, action, actor=request.user, reason=reason)
+    except DomainError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[action].label})
+    return redirect("workorders:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def reveal_contact(request, pk):
+    order = _visible_order(request, pk)
+    try:
+        customer = reveal_customer_contact(
+            order, actor=request.user, reason=request.POST.get("reason", ""), channel="web"
+        )
+    except DomainError as error:
+        _refusal(request, error)
+    else:
+        # Shown once on the next page view, never stored beyond the session's single read.
+        request.session[f"revealed-{order.pk}"] = {
+            "phone": customer.phone,
+            "address": customer.address,
+            "name": customer.name,
+        }
+    return redirect("workorders:detail", pk=pk)
