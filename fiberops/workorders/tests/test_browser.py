@@ -1,0 +1,65 @@
+"""A real browser (Debian's Chromium driven by Playwright) walks the dispatcher's path:
+sign in, filter the list, open an order, dispatch it. Screenshots land in var/screenshots/."""
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from fiberops.testing import make_order
+from fiberops.workorders.models import WorkOrder
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+@pytest.fixture
+def page():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("Chromium is missing: apt-get install chromium (the CI script installs it)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1360, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def test_r_ord_3_dispatcher_signs_in_filters_and_dispatches_in_chromium(world, page, live_server):
+    world.dispatcher.set_password("pw-dispatcher")
+    world.dispatcher.save()
+    late = make_order(
+        world, order_type="fault", accepted_at=dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
+    )
+    make_order(world, order_type="install", accepted_at=timezone.now() - dt.timedelta(hours=1))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    page.goto(f"{live_server.url}/orders/")
+    page.fill("input[name=username]", "dispatcher")
+    page.fill("input[name=password]", "pw-dispatcher")
+    page.click("button.primary")
+    page.wait_for_selector("table.orders")
+    assert page.locator("text=已超时").count() >= 1
+    page.screenshot(path=str(SHOTS / "order-list.png"), full_page=True)
+
+    page.select_option("select[name=sla]", "breached")
+    page.click("form.filters button.primary")
+    rows = page.locator("table.orders tbody tr")
+    assert rows.count() == 1
+    rows.first.locator("a").click()
+    page.wait_for_selector("text=处理记录")
+    page.select_option("select[name=technician]", "Z001")
+    page.click("form.dispatch button.primary")
+    page.wait_for_selector(".flash.success")
+    assert "已派单" in page.inner_text("h1")
+    page.screenshot(path=str(SHOTS / "order-detail.png"), full_page=True)
+    late.refresh_from_db()
+    assert late.status == "dispatched"
+    assert WorkOrder.objects.get(pk=late.pk).technician == world.technician
