@@ -168,14 +168,6 @@ class OrderEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {self.kind} {self.action}"
 
-    @property
-    def from_status_label(self) -> str:
-        return Status(self.from_status).label if self.from_status else ""
-
-    @property
-    def to_status_label(self) -> str:
-        return Status(self.to_status).label if self.to_status else ""
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("Order events are append-only (R-ORD-4).")
@@ -183,3 +175,11 @@ class OrderEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Order events are append-only (R-ORD-4).")
+
+    @property
+    def from_status_label(self) -> str:
+        return Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_status_label(self) -> str:
+        return Status(self.to_status).label if self.to_status else ""
