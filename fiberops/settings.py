@@ -16,7 +16,6 @@ def env_bool(name: str, default: bool) -> bool:
 SECRET_KEY = os.environ.get("SECRET_KEY", "fiberops-insecure-development-key-change-me")
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
