@@ -178,8 +178,8 @@ class OrderEvent(models.Model):
 
     @property
     def from_status_label(self) -> str:
-        return Status(self.from_status).label if self.from_status else ""
+        return str(Status(self.from_status).label) if self.from_status else ""
 
     @property
     def to_status_label(self) -> str:
-        return Status(self.to_status).label if self.to_status else ""
+        return str(Status(self.to_status).label) if self.to_status else ""
