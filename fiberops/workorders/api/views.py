@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
 from fiberops.core.clock import now
+from fiberops.core.idempotency import IdempotentWritesMixin
 from fiberops.customers.actions import reveal_customer_contact
 from fiberops.dispatch.actions import record_contact_attempt
 from fiberops.workforce.models import Technician
@@ -31,8 +32,11 @@ def _technician(staff_no: str, field: str = "technician") -> Technician:
     return tech
 
 
-class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Work orders in the caller's scope. Out of scope reads are 404 (docs/architecture.md)."""
+class WorkOrderViewSet(
+    IdempotentWritesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Work orders in the caller's scope. Out of scope reads are 404 (docs/architecture.md).
+    Every write accepts an `Idempotency-Key` header and a device `occurred_at`."""
 
     serializer_class = s.WorkOrderSerializer
 
