@@ -10,6 +10,7 @@ from fiberops.sla import rules
 from fiberops.sla.calendar import load_calendar
 from fiberops.sla.choices import AlertKind, DeadlineKind
 from fiberops.sla.models import Deadline, SlaAlert
+from fiberops.sla.workdays import WorkCalendar
 from fiberops.workorders.models import EventKind, OrderEvent, WorkOrder
 
 
@@ -17,7 +18,12 @@ def open_deadline(order: WorkOrder, kind: str, start: dt.datetime) -> Deadline |
     """Start one SLA clock for `order`; a clock that already runs is left as it is."""
     if order.deadlines.filter(kind=kind).exists():
         return None
-    calendar = load_calendar(*rules.calendar_window(start))
+    # Only the working-day clocks read the calendar; the others are plain durations.
+    calendar = (
+        load_calendar(*rules.calendar_window(start))
+        if kind in rules.WORKING_DAY_KINDS
+        else WorkCalendar()
+    )
     spec = rules.compute(
         kind,
         start=start,

@@ -18,6 +18,7 @@ CLOCKS_AT_INTAKE = {
     "inspection": [],
     "rectification": [],
 }
+WORKING_DAY_KINDS = frozenset({DeadlineKind.SURVEY, DeadlineKind.INSTALL})
 CLOCKS_AT_DISPATCH = {
     "fault": [DeadlineKind.RESPONSE, DeadlineKind.CONTACT],
     "complaint": [DeadlineKind.RESPONSE, DeadlineKind.CONTACT],

@@ -21,9 +21,9 @@ from fiberops.sla.rules import CLOCKS_AT_DISPATCH, CLOCKS_AT_INTAKE
 from fiberops.workforce.models import Grid, Technician
 from fiberops.workorders.models import EventKind, OrderEvent, WorkOrder
 from fiberops.workorders.states import (
+    CUSTOMER_TYPES,
     OWNED,
     SURVEYABLE_TYPES,
-    TERMINAL,
     TRANSITIONS,
     Status,
     Transition,
@@ -131,6 +131,8 @@ def intake_order(*, actor: User, data: IntakeData) -> tuple[WorkOrder, bool]:
 
 
 def _create_order(actor: User, data: IntakeData) -> WorkOrder:
+    if data.customer is None and data.order_type in CUSTOMER_TYPES:
+        raise RuleViolation(_("This order type needs a customer."), code="customer_required")
     customer = None
     if data.customer is not None:
         customer, _created = Customer.objects.get_or_create(
@@ -222,8 +224,15 @@ def transition(
     after_handler = _AFTER.get(action)
     if after_handler:
         after_handler(locked, at=at, actor=actor, details=details)
-    order.refresh_from_db()
+    _copy_fields(locked, order)
     return locked
+
+
+def _copy_fields(source: WorkOrder, target: WorkOrder) -> None:
+    """Let the caller's instance see the new state without another query."""
+    if source is not target:
+        for field in WorkOrder._meta.concrete_fields:
+            setattr(target, field.attname, getattr(source, field.attname))
 
 
 def _jsonable(value):
@@ -400,7 +409,7 @@ def record_survey_completed(
         raise IllegalTransition(
             _("This order has no survey waiting."), action="complete_survey", status=locked.status
         )
-    if locked.status in TERMINAL or locked.status not in OWNED:
+    if locked.status not in OWNED:
         raise IllegalTransition(
             _("The survey can be recorded only while the order is being worked."),
             action="complete_survey",

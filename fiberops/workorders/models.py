@@ -138,7 +138,7 @@ class OrderEvent(models.Model):
     """One line of an order's timeline (R-ORD-4): who did what, when, with the before/after."""
 
     order = models.ForeignKey(
-        WorkOrder, verbose_name=_("work order"), on_delete=models.CASCADE, related_name="events"
+        WorkOrder, verbose_name=_("work order"), on_delete=models.PROTECT, related_name="events"
     )
     kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
     action = models.CharField(_("action"), max_length=32, blank=True)
