@@ -42,7 +42,10 @@ class OrderFilterForm(forms.Form):
 
 class DispatchForm(forms.Form):
     technician = forms.ModelChoiceField(
-        label=_("technician"), queryset=Technician.objects.none(), to_field_name="staff_no"
+        label=_("technician"),
+        queryset=Technician.objects.none(),
+        to_field_name="staff_no",
+        empty_label=_("Choose a technician"),
     )
 
     def __init__(self, *args, order, user, **kwargs):

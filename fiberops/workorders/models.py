@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fiberops.dispatch.models import ContactChannel, ContactOutcome
+from fiberops.sla.choices import DeadlineKind
 from fiberops.workforce.models import ScopedQuerySet
-from fiberops.workorders.states import OrderType, Status
+from fiberops.workorders.states import TRANSITIONS, OrderType, Status
 
 
 class WorkOrderQuerySet(ScopedQuerySet):
@@ -183,3 +185,22 @@ class OrderEvent(models.Model):
     @property
     def to_status_label(self) -> str:
         return str(Status(self.to_status).label) if self.to_status else ""
+
+    @property
+    def action_label(self) -> str:
+        transition = TRANSITIONS.get(self.action)
+        return str(transition.label) if transition else ""
+
+    @property
+    def deadline_label(self) -> str:
+        kind = (self.data or {}).get("deadline")
+        return str(DeadlineKind(kind).label) if kind in DeadlineKind.values else ""
+
+    @property
+    def contact_label(self) -> str:
+        data = self.data or {}
+        if data.get("channel") not in ContactChannel.values:
+            return ""
+        outcome = data.get("outcome")
+        outcome_label = ContactOutcome(outcome).label if outcome in ContactOutcome.values else ""
+        return f"{ContactChannel(data['channel']).label} · {outcome_label}"
