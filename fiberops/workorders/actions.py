@@ -113,9 +113,16 @@ def is_owner(order: WorkOrder, actor: User) -> bool:
 # --- intake ----------------------------------------------------------------------------------
 
 
+#: Who may create orders: the BSS integration and administrators (manual creation in the UI
+#: by dispatchers is later work, R-ORD-2).
+INTAKE_ROLES = frozenset({Role.INTEGRATION, Role.ADMIN})
+
+
 def intake_order(*, actor: User, data: IntakeData) -> tuple[WorkOrder, bool]:
     """Create the order from the BSS, or return the existing one for a repeated `bss_order_no`
     (R-ORD-2). Returns (order, created)."""
+    if actor.role not in INTAKE_ROLES and not actor.is_superuser:
+        raise NotPermitted(_("Only the BSS integration and administrators create orders."))
     existing = WorkOrder.objects.filter(bss_order_no=data.bss_order_no).first()
     if existing is not None:
         return existing, False

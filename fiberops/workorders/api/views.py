@@ -6,11 +6,10 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
 from fiberops.core.clock import now
 from fiberops.core.idempotency import IdempotentWritesMixin
@@ -21,8 +20,6 @@ from fiberops.workorders import actions, queries
 from fiberops.workorders.api import serializers as s
 from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.states import TRANSITIONS
-
-INTAKE_ROLES = {Role.INTEGRATION, Role.ADMIN}
 
 
 def _technician(staff_no: str, field: str = "technician") -> Technician:
@@ -93,8 +90,6 @@ class WorkOrderViewSet(
         "existing order with 200 and creates nothing.",
     )
     def create(self, request: Request) -> Response:
-        if self.actor.role not in INTAKE_ROLES and not self.actor.is_superuser:
-            raise PermissionDenied("Only the BSS integration and administrators create orders.")
         serializer = s.IntakeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order, created = actions.intake_order(actor=self.actor, data=serializer.to_intake())

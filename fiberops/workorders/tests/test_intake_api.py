@@ -1,10 +1,13 @@
 """BSS intake over the API (R-ORD-2)."""
 
+import threading
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fiberops.customers.models import Customer
-from fiberops.testing import intake_payload
+from fiberops.testing import intake_payload, make_world
 from fiberops.workorders.models import OrderEvent, WorkOrder
 
 URL = "/api/v1/work-orders/"
@@ -110,3 +113,33 @@ def test_r_ord_2_list_query_count_does_not_grow_with_orders(world):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(URL).json()["results"]) == 13
     assert len(many) == len(few)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_r_ord_2_concurrent_intakes_of_one_bss_number_create_one_order():
+    if connection.vendor != "postgresql":
+        pytest.fail("This test needs PostgreSQL: run it with DATABASE_URL=postgres://…")
+    world = make_world()
+    payload = intake_payload(bss_order_no="BSS-RACE")
+    codes, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def post():
+        try:
+            client = world.client(world.bss)
+            barrier.wait()
+            codes.append(client.post(URL, payload, format="json").status_code)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(codes) == [200, 200, 200, 201]
+    assert WorkOrder.objects.filter(bss_order_no="BSS-RACE").count() == 1
