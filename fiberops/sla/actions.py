@@ -14,9 +14,11 @@ from fiberops.sla.workdays import WorkCalendar
 from fiberops.workorders.models import EventKind, OrderEvent, WorkOrder
 
 
-def open_deadline(order: WorkOrder, kind: str, start: dt.datetime) -> Deadline | None:
+def open_deadline(
+    order: WorkOrder, kind: str, start: dt.datetime, *, is_new_order: bool = False
+) -> Deadline | None:
     """Start one SLA clock for `order`; a clock that already runs is left as it is."""
-    if order.deadlines.filter(kind=kind).exists():
+    if not is_new_order and order.deadlines.filter(kind=kind).exists():
         return None
     # Only the working-day clocks read the calendar; the others are plain durations.
     calendar = (
@@ -62,7 +64,9 @@ class TickResult:
     breached: int = 0
 
 
-def _claim_and_record(queryset, alert_kind: str, now: dt.datetime, batch_size: int) -> int:
+def _claim_and_record(
+    queryset, alert_kind: str, now: dt.datetime, batch_size: int, order_by: str
+) -> int:
     """Claim up to `batch_size` due deadlines and record their alert once.
 
     PostgreSQL: rows are locked with SKIP LOCKED, so concurrent sweepers take disjoint batches and
@@ -76,7 +80,9 @@ def _claim_and_record(queryset, alert_kind: str, now: dt.datetime, batch_size: i
         rows = list(
             queryset.select_for_update(skip_locked=True, of=("self",))
             .select_related("order__technician")
-            .order_by()[:batch_size]
+            # Ordering by the partial index's own column keeps PostgreSQL on that index; without
+            # it the planner may walk another index past every met deadline (docs/benchmarks.md).
+            .order_by(order_by)[:batch_size]
         )
         if not rows:
             return 0
@@ -113,14 +119,20 @@ def _claim_and_record(queryset, alert_kind: str, now: dt.datetime, batch_size: i
 def sweep(now: dt.datetime, batch_size: int = 2000) -> TickResult:
     """One tick of the SLA clock: record breaches, then 80 % warnings, each exactly once."""
     result = TickResult()
-    while count := _claim_and_record(
-        Deadline.objects.due_for_breach(now), AlertKind.BREACH, now, batch_size
-    ):
+    while True:
+        count = _claim_and_record(
+            Deadline.objects.due_for_breach(now), AlertKind.BREACH, now, batch_size, "due_at"
+        )
         result.breached += count
-    while count := _claim_and_record(
-        Deadline.objects.due_for_warning(now), AlertKind.WARNING, now, batch_size
-    ):
+        if count < batch_size:
+            break
+    while True:
+        count = _claim_and_record(
+            Deadline.objects.due_for_warning(now), AlertKind.WARNING, now, batch_size, "warn_at"
+        )
         result.warned += count
+        if count < batch_size:
+            break
     return result
 
 

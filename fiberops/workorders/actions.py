@@ -175,7 +175,7 @@ def _create_order(actor: User, data: IntakeData) -> WorkOrder:
     for kind in CLOCKS_AT_INTAKE[order.order_type]:
         if kind == DeadlineKind.INSTALL and order.requires_survey:
             kind = DeadlineKind.SURVEY
-        sla.open_deadline(order, kind, order.accepted_at)
+        sla.open_deadline(order, kind, order.accepted_at, is_new_order=True)
     return order
 
 

@@ -53,7 +53,9 @@ class IntakeSerializer(serializers.Serializer):
     bss_order_no = serializers.RegexField(r"^[A-Za-z0-9_-]{4,40}$", max_length=40)
     order_type = serializers.ChoiceField(choices=OrderType.choices)
     accepted_at = ShanghaiDateTimeField()
-    grid = serializers.SlugRelatedField(slug_field="code", queryset=Grid.objects.all())
+    grid = serializers.SlugRelatedField(
+        slug_field="code", queryset=Grid.objects.select_related("branch")
+    )
     customer = CustomerInSerializer(required=False)
     plan_mbps = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
     resource = ResourceInSerializer(required=False)
@@ -102,17 +104,15 @@ class IntakeSerializer(serializers.Serializer):
         )
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class DeadlineSerializer(serializers.Serializer):
+    """A plain Serializer (not ModelSerializer): it is built for every order in every list."""
+
+    kind = serializers.ChoiceField(choices=DeadlineKind.choices)
     due_at = ShanghaiDateTimeField()
     warn_at = ShanghaiDateTimeField()
     met_at = ShanghaiDateTimeField()
     breached_at = ShanghaiDateTimeField()
     state = serializers.SerializerMethodField()
-    kind = serializers.ChoiceField(choices=DeadlineKind.choices)
-
-    class Meta:
-        model = Deadline
-        fields = ["kind", "due_at", "warn_at", "met_at", "breached_at", "state"]
 
     def get_state(self, obj: Deadline) -> str:
         return obj.state_at(self.context.get("now") or now())
@@ -128,19 +128,24 @@ class CustomerOutSerializer(serializers.Serializer):
     lng = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
 
 
-class WorkOrderSerializer(serializers.ModelSerializer):
+class WorkOrderSerializer(serializers.Serializer):
+    """An order as the API shows it. Plain Serializer: model introspection per request costs
+    more than the fields are worth on the intake path (docs/benchmarks.md)."""
+
+    id = serializers.IntegerField()
+    bss_order_no = serializers.CharField()
+    order_type = serializers.ChoiceField(choices=OrderType.choices)
+    status = serializers.ChoiceField(choices=Status.choices)
+    accepted_at = ShanghaiDateTimeField()
     grid = serializers.CharField(source="grid.code")
     branch = serializers.CharField(source="grid.branch.code")
     area_type = serializers.CharField(source="grid.branch.area_type")
     customer = CustomerOutSerializer(allow_null=True)
+    plan_mbps = serializers.IntegerField(allow_null=True)
     resource = serializers.SerializerMethodField()
+    description = serializers.CharField()
+    requires_survey = serializers.BooleanField()
     technician = serializers.SerializerMethodField()
-    deadlines = serializers.SerializerMethodField()
-    sla_state = serializers.SerializerMethodField()
-    calendar_warning = serializers.SerializerMethodField()
-    allowed_actions = serializers.SerializerMethodField()
-    status = serializers.ChoiceField(choices=Status.choices)
-    accepted_at = ShanghaiDateTimeField()
     dispatched_at = ShanghaiDateTimeField()
     responded_at = ShanghaiDateTimeField()
     first_contact_at = ShanghaiDateTimeField()
@@ -149,41 +154,12 @@ class WorkOrderSerializer(serializers.ModelSerializer):
     appointment_ends_at = ShanghaiDateTimeField()
     completed_at = ShanghaiDateTimeField()
     closed_at = ShanghaiDateTimeField()
+    deadlines = serializers.SerializerMethodField()
+    sla_state = serializers.SerializerMethodField()
+    calendar_warning = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
     created_at = ShanghaiDateTimeField()
     updated_at = ShanghaiDateTimeField()
-
-    class Meta:
-        model = WorkOrder
-        fields = [
-            "id",
-            "bss_order_no",
-            "order_type",
-            "status",
-            "accepted_at",
-            "grid",
-            "branch",
-            "area_type",
-            "customer",
-            "plan_mbps",
-            "resource",
-            "description",
-            "requires_survey",
-            "technician",
-            "dispatched_at",
-            "responded_at",
-            "first_contact_at",
-            "survey_completed_at",
-            "appointment_starts_at",
-            "appointment_ends_at",
-            "completed_at",
-            "closed_at",
-            "deadlines",
-            "sla_state",
-            "calendar_warning",
-            "allowed_actions",
-            "created_at",
-            "updated_at",
-        ]
 
     def get_resource(self, obj: WorkOrder) -> dict | None:
         port = obj.splitter_port

@@ -2,11 +2,12 @@
 
 from typing import cast
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -68,7 +69,11 @@ class WorkOrderViewSet(
         return get_object_or_404(WorkOrder.objects.visible_to(self.request.user), pk=pk)
 
     def _respond(self, order: WorkOrder, code=status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().model.objects.with_list_relations().get(pk=order.pk)
+        fresh = (
+            WorkOrder.objects.with_list_relations()
+            .select_related("splitter_port__box")
+            .get(pk=order.pk)
+        )
         return Response(self.get_serializer(fresh).data, status=code)
 
     @extend_schema(
@@ -90,10 +95,16 @@ class WorkOrderViewSet(
         "existing order with 200 and creates nothing.",
     )
     def create(self, request: Request) -> Response:
+        if self.actor.role not in actions.INTAKE_ROLES and not self.actor.is_superuser:
+            raise PermissionDenied("Only the BSS integration and administrators create orders.")
         serializer = s.IntakeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order, created = actions.intake_order(actor=self.actor, data=serializer.to_intake())
-        return self._respond(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if not created:
+            return self._respond(order)
+        # The new order and its relations are in memory already; only its clocks are read back.
+        prefetch_related_objects([order], "deadlines")
+        return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.OrderEventSerializer(many=True))
     @action(detail=True, methods=["get"])
