@@ -97,6 +97,11 @@ class WorkOrderViewSet(
     def create(self, request: Request) -> Response:
         if self.actor.role not in actions.INTAKE_ROLES and not self.actor.is_superuser:
             raise PermissionDenied("Only the BSS integration and administrators create orders.")
+        number = request.data.get("bss_order_no") if hasattr(request.data, "get") else None
+        if isinstance(number, str):
+            existing = WorkOrder.objects.filter(bss_order_no=number).first()
+            if existing is not None:  # a BSS retry: answer at once, validate nothing (R-ORD-2)
+                return self._respond(existing)
         serializer = s.IntakeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order, created = actions.intake_order(actor=self.actor, data=serializer.to_intake())
