@@ -64,6 +64,17 @@ class TickResult:
     breached: int = 0
 
 
+def claim_query(queryset, order_by: str, batch_size: int):
+    """The sweeper's claim: due rows, locked, skipping rows another sweeper holds. Ordering by
+    the partial index's own column keeps PostgreSQL on that index; without it the planner may
+    walk another index past every met deadline (docs/benchmarks.md)."""
+    return (
+        queryset.select_for_update(skip_locked=True, of=("self",))
+        .select_related("order__technician")
+        .order_by(order_by)[:batch_size]
+    )
+
+
 def _claim_and_record(
     queryset, alert_kind: str, now: dt.datetime, batch_size: int, order_by: str
 ) -> int:
@@ -77,13 +88,7 @@ def _claim_and_record(
     stamp = "breached_at" if alert_kind == AlertKind.BREACH else "warned_at"
     event_kind = EventKind.SLA_BREACH if alert_kind == AlertKind.BREACH else EventKind.SLA_WARNING
     with transaction.atomic():
-        rows = list(
-            queryset.select_for_update(skip_locked=True, of=("self",))
-            .select_related("order__technician")
-            # Ordering by the partial index's own column keeps PostgreSQL on that index; without
-            # it the planner may walk another index past every met deadline (docs/benchmarks.md).
-            .order_by(order_by)[:batch_size]
-        )
+        rows = list(claim_query(queryset, order_by, batch_size))
         if not rows:
             return 0
         Deadline.objects.filter(pk__in=[row.pk for row in rows]).update(**{stamp: now})

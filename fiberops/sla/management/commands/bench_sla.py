@@ -40,7 +40,7 @@ from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
 from fiberops.core.clock import SHANGHAI
 from fiberops.network.models import SplitterBox, SplitterPort
-from fiberops.sla.actions import sweep
+from fiberops.sla.actions import claim_query, sweep
 from fiberops.sla.choices import DeadlineKind
 from fiberops.sla.models import Deadline
 from fiberops.workforce.models import Branch, Grid, Team, Technician
@@ -479,23 +479,15 @@ class Bench:
         self.line("tick 2 (nothing due)", f"{second_s * 1000:.1f} ms: 0 breaches, 0 warnings")
 
     def explain(self, now: dt.datetime) -> None:
-        def claim(queryset):
-            """The sweeper's own form of a query (fiberops.sla.actions._claim_and_record)."""
-            return (
-                queryset.select_for_update(skip_locked=True, of=("self",))
-                .select_related("order__technician")
-                .order_by()[:2000]
-            )
-
         plans = [
             ("Deadline.objects.due_for_breach(now)", Deadline.objects.due_for_breach(now)),
             (
                 "sweeper, breaches: due_for_breach(now) FOR UPDATE SKIP LOCKED LIMIT 2000",
-                claim(Deadline.objects.due_for_breach(now)),
+                claim_query(Deadline.objects.due_for_breach(now), "due_at", 2000),
             ),
             (
                 "sweeper, warnings: due_for_warning(now) FOR UPDATE SKIP LOCKED LIMIT 2000",
-                claim(Deadline.objects.due_for_warning(now)),
+                claim_query(Deadline.objects.due_for_warning(now), "warn_at", 2000),
             ),
         ]
         for title, queryset in plans:
