@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from fiberops.workorders.urls import auth_urlpatterns
+
+admin.site.site_header = _("FiberOps administration")
+admin.site.site_title = _("FiberOps administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -9,5 +9,8 @@ class ContactAttemptAdmin(admin.ModelAdmin):
     list_filter = ("channel", "outcome")
     raw_id_fields = ("order",)
 
+    def has_add_permission(self, request):
+        return False  # written by the system, never by hand
+
     def has_change_permission(self, request, obj=None):
         return False

@@ -31,6 +31,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ("is_workday",)
     date_hierarchy = "date"
 
+    def has_add_permission(self, request):
+        return False  # written by the system, never by hand
+
     def has_change_permission(self, request, obj=None):
         return False  # package data: correct it with an override instead
 
@@ -55,6 +58,9 @@ class DeadlineAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     raw_id_fields = ("order",)
 
+    def has_add_permission(self, request):
+        return False  # written by the system, never by hand
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -64,3 +70,6 @@ class SlaAlertAdmin(admin.ModelAdmin):
     list_display = ("raised_at", "kind", "deadline", "escalated_to_team", "acknowledged_at")
     list_filter = ("kind",)
     raw_id_fields = ("deadline",)
+
+    def has_add_permission(self, request):
+        return False  # written by the system, never by hand

@@ -1,0 +1,47 @@
+"""The Django admin serves reference data and the calendar overrides (R-SLA-7, R-WF-1)."""
+
+import datetime as dt
+
+from django.contrib import admin
+from django.test import Client
+
+from fiberops.sla.models import CalendarOverride
+from fiberops.testing import make_order
+
+
+def admin_client(world) -> Client:
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    client = Client()
+    client.force_login(world.admin)
+    return client
+
+
+def test_every_admin_list_renders(world):
+    make_order(world)
+    client = admin_client(world)
+    for model in admin.site._registry:
+        meta = model._meta
+        response = client.get(f"/admin/{meta.app_label}/{meta.model_name}/")
+        assert response.status_code == 200, meta.label
+
+
+def test_r_sla_7_an_admin_adds_a_calendar_override(world):
+    client = admin_client(world)
+    response = client.post(
+        "/admin/sla/calendaroverride/add/",
+        {"date": "2027-01-01", "is_workday": "", "reason": "元旦（国务院通知）"},
+    )
+    assert response.status_code == 302
+    override = CalendarOverride.objects.get()
+    assert (override.date, override.is_workday, override.created_by) == (
+        dt.date(2027, 1, 1),
+        False,
+        world.admin,
+    )
+
+
+def test_system_written_tables_cannot_be_added_by_hand(world):
+    client = admin_client(world)
+    assert client.get("/admin/sla/deadline/add/").status_code == 403
+    assert client.get("/admin/workorders/workorder/add/").status_code == 403
