@@ -155,6 +155,9 @@ for _key, _value in json.loads(os.environ.get("FIBEROPS_SLA_POLICY", "{}")).item
     else:
         SLA_POLICY[_key] = _value
 
+# How old a device-reported `occurred_at` may be when a phone replays its offline queue.
+OFFLINE_REPLAY_MAX_HOURS = int(os.environ.get("OFFLINE_REPLAY_MAX_HOURS", "72"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

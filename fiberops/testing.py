@@ -73,6 +73,8 @@ def make_world() -> World:
     other_grid = Grid.objects.create(code="WH-02", name="簇桥网格", branch=urban)
     rural_grid = Grid.objects.create(code="PJ-01", name="鹤山网格", branch=rural)
     team = Team.objects.create(code="T-WH-01", name="红牌楼一班", grid=grid)
+    # A second team in the same grid: scopes must not repeat rows through the grid's teams.
+    Team.objects.create(code="T-WH-01B", name="红牌楼二班", grid=grid)
     other_team = Team.objects.create(code="T-WH-02", name="簇桥一班", grid=other_grid)
     rural_team = Team.objects.create(code="T-PJ-01", name="鹤山一班", grid=rural_grid)
     Skill.objects.create(code="ftth", name="FTTH装机")

@@ -38,7 +38,7 @@ def record_contact_attempt(
             action="contact_attempt",
             status=locked.status,
         )
-    at = action_time(occurred_at)
+    at = action_time(occurred_at, locked)
     attempt = ContactAttempt.objects.create(
         order=locked,
         by=actor,

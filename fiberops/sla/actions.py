@@ -45,10 +45,26 @@ def open_deadline(
 
 
 def meet_deadline(order: WorkOrder, kind: str, at: dt.datetime) -> int:
-    """Mark the clock met. A recorded breach stays (R-SLA-6): `met_at` is added beside it."""
-    return Deadline.objects.filter(
-        order=order, kind=kind, met_at__isnull=True, voided_at__isnull=True
-    ).update(met_at=at)
+    """Mark the clock met. A recorded breach stays (R-SLA-6): `met_at` is added beside it. Work
+    done after the due time that the sweeper has not seen yet is recorded as a breach now, so
+    no late completion escapes the alerts."""
+    rows = list(
+        Deadline.objects.select_for_update()
+        .select_related("order__technician")
+        .filter(order=order, kind=kind, met_at__isnull=True, voided_at__isnull=True)
+    )
+    late = [row for row in rows if row.breached_at is None and at > row.due_at]
+    if late:
+        Deadline.objects.filter(pk__in=[row.pk for row in late]).update(breached_at=at)
+        _record_alerts(late, AlertKind.BREACH, at)
+    return Deadline.objects.filter(pk__in=[row.pk for row in rows]).update(met_at=at)
+
+
+def reopen_deadline(order: WorkOrder, kind: str) -> int:
+    """Rework (R-SITE-6): the clock met by the rejected completion runs again."""
+    return Deadline.objects.filter(order=order, kind=kind, voided_at__isnull=True).update(
+        met_at=None
+    )
 
 
 def void_open_deadlines(order: WorkOrder, at: dt.datetime) -> int:
@@ -86,39 +102,45 @@ def _claim_and_record(
     constraint on alerts is the last line of defence.
     """
     stamp = "breached_at" if alert_kind == AlertKind.BREACH else "warned_at"
-    event_kind = EventKind.SLA_BREACH if alert_kind == AlertKind.BREACH else EventKind.SLA_WARNING
     with transaction.atomic():
         rows = list(claim_query(queryset, order_by, batch_size))
         if not rows:
             return 0
         Deadline.objects.filter(pk__in=[row.pk for row in rows]).update(**{stamp: now})
-        SlaAlert.objects.bulk_create(
-            [
-                SlaAlert(
-                    deadline=row,
-                    kind=alert_kind,
-                    raised_at=now,
-                    escalated_to_team_id=(
-                        row.order.technician.team_id
-                        if row.kind == DeadlineKind.RESPONSE and row.order.technician
-                        else None
-                    ),
-                )
-                for row in rows
-            ]
-        )
-        OrderEvent.objects.bulk_create(
-            [
-                OrderEvent(
-                    order_id=row.order_id,
-                    kind=event_kind,
-                    occurred_at=now,
-                    data={"deadline": row.kind, "due_at": row.due_at.isoformat()},
-                )
-                for row in rows
-            ]
-        )
+        _record_alerts(rows, alert_kind, now)
     return len(rows)
+
+
+def _record_alerts(rows: list[Deadline], alert_kind: str, now: dt.datetime) -> None:
+    """The alert and the timeline event of each deadline; response breaches escalate to the
+    technician's team (R-SLA-1)."""
+    event_kind = EventKind.SLA_BREACH if alert_kind == AlertKind.BREACH else EventKind.SLA_WARNING
+    SlaAlert.objects.bulk_create(
+        [
+            SlaAlert(
+                deadline=row,
+                kind=alert_kind,
+                raised_at=now,
+                escalated_to_team_id=(
+                    row.order.technician.team_id
+                    if row.kind == DeadlineKind.RESPONSE and row.order.technician
+                    else None
+                ),
+            )
+            for row in rows
+        ]
+    )
+    OrderEvent.objects.bulk_create(
+        [
+            OrderEvent(
+                order_id=row.order_id,
+                kind=event_kind,
+                occurred_at=now,
+                data={"deadline": row.kind, "due_at": row.due_at.isoformat()},
+            )
+            for row in rows
+        ]
+    )
 
 
 def sweep(now: dt.datetime, batch_size: int = 2000) -> TickResult:

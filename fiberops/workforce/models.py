@@ -61,8 +61,13 @@ class Branch(models.Model):
 
 class GridQuerySet(ScopedQuerySet):
     branch_path = "branch_id"
-    team_path = "teams"
-    technician_user_path = "teams__technicians__user"
+
+    # Subqueries, not joins: a grid has several teams, and a join would repeat the grid.
+    def team_scope(self, user) -> Q:
+        return Q(pk__in=Team.objects.filter(pk=user.team_id).values("grid_id"))
+
+    def technician_scope(self, user) -> Q:
+        return Q(pk__in=Team.objects.filter(technicians__user=user.pk).values("grid_id"))
 
 
 class Grid(models.Model):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from fiberops.accounts.choices import Role
@@ -29,6 +30,21 @@ from fiberops.workorders.states import (
     Transition,
 )
 
+#: The clock that completing an order of each type meets.
+COMPLETION_CLOCK = {
+    "survey": DeadlineKind.SURVEY,
+    "install": DeadlineKind.INSTALL,
+    "relocation": DeadlineKind.INSTALL,
+    "fault": DeadlineKind.REPAIR,
+    "complaint": DeadlineKind.REPAIR,
+}
+#: Events that change an order; a device-reported action may not predate the latest of them.
+CHANGE_EVENTS = (
+    EventKind.CREATED,
+    EventKind.TRANSITION,
+    EventKind.HANDOVER,
+    EventKind.SURVEY_COMPLETED,
+)
 #: Device clocks drift; an `occurred_at` further ahead of the server than this is refused.
 MAX_CLOCK_SKEW = dt.timedelta(minutes=5)
 
@@ -74,8 +90,12 @@ def record_event(
     )
 
 
-def action_time(occurred_at: dt.datetime | None) -> dt.datetime:
-    """The business time of an action: the device's `occurred_at` (offline replay) or now."""
+def action_time(occurred_at: dt.datetime | None, order: WorkOrder | None = None) -> dt.datetime:
+    """The business time of an action: the device's `occurred_at` (offline replay) or now.
+
+    A device time may not lie in the future, nor before the order's last change (its creation,
+    last transition or handover): SLA clocks must not be met, or started, by backdating.
+    """
     current = clock_now()
     if occurred_at is None:
         return current
@@ -83,6 +103,15 @@ def action_time(occurred_at: dt.datetime | None) -> dt.datetime:
         raise RuleViolation(
             _("The time of the action lies in the future."), code="occurred_at_in_future"
         )
+    if order is not None:
+        last_change = order.events.filter(kind__in=CHANGE_EVENTS).aggregate(at=Max("occurred_at"))[
+            "at"
+        ]
+        if last_change is not None and occurred_at < last_change:
+            raise RuleViolation(
+                _("The time of the action lies before the order's last change."),
+                code="occurred_at_before_last_change",
+            )
     return occurred_at
 
 
@@ -208,7 +237,7 @@ def transition(
         )
     if spec.needs_reason and not reason.strip():
         raise RuleViolation(_("Give a reason."), code="reason_required")
-    at = action_time(occurred_at)
+    at = action_time(occurred_at, locked)
     before = locked.status
     after = spec.target or locked.suspended_from or Status.ACCEPTED
     handler = _BEFORE.get(action)
@@ -300,20 +329,23 @@ def _before_complete(order: WorkOrder, *, at, actor, details):
             _("Record the survey before completing the installation."),
             code="survey_not_completed",
         )
+    if order.requires_survey and order.survey_conditions_met is False:
+        raise RuleViolation(
+            _("The survey found the installation conditions not met: return or cancel it."),
+            code="survey_conditions_not_met",
+        )
     order.completed_at = at
-    met = {
-        "survey": DeadlineKind.SURVEY,
-        "install": DeadlineKind.INSTALL,
-        "relocation": DeadlineKind.INSTALL,
-        "fault": DeadlineKind.REPAIR,
-        "complaint": DeadlineKind.REPAIR,
-    }.get(order.order_type)
-    if met:
-        sla.meet_deadline(order, met, at)
+    clock = COMPLETION_CLOCK.get(order.order_type)
+    if clock:
+        sla.meet_deadline(order, clock, at)
 
 
 def _before_rework(order: WorkOrder, *, at, actor, details):
+    """R-SITE-6: the rejected completion does not count; the clock runs on until the rework."""
     order.completed_at = None
+    clock = COMPLETION_CLOCK.get(order.order_type)
+    if clock:
+        sla.reopen_deadline(order, clock)
 
 
 def _before_close(order: WorkOrder, *, at, actor, details):
@@ -382,7 +414,7 @@ def handover_order(
         raise RuleViolation(_("Give a reason."), code="reason_required")
     if to.pk == locked.technician_id:
         raise RuleViolation(_("The order already belongs to this technician."), code="same_owner")
-    at = action_time(occurred_at)
+    at = action_time(occurred_at, locked)
     check_dispatchable(locked, to, actor=actor, on=local_date(at))
     previous = locked.technician
     locked.technician = to
@@ -422,8 +454,9 @@ def record_survey_completed(
             action="complete_survey",
             status=locked.status,
         )
-    at = action_time(occurred_at)
+    at = action_time(occurred_at, locked)
     locked.survey_completed_at = at
+    locked.survey_conditions_met = conditions_met
     locked.save()
     sla.meet_deadline(locked, DeadlineKind.SURVEY, at)
     if conditions_met:

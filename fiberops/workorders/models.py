@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fiberops.dispatch.models import ContactChannel, ContactOutcome
 from fiberops.sla.choices import DeadlineKind
-from fiberops.workforce.models import ScopedQuerySet
+from fiberops.workforce.models import ScopedQuerySet, Team
 from fiberops.workorders.states import TRANSITIONS, OrderType, Status
 
 
@@ -17,8 +17,9 @@ class WorkOrderQuerySet(ScopedQuerySet):
 
     def team_scope(self, user) -> Q:
         """A team leader sees the team's orders and the unassigned ones in the team's grid."""
+        team_grid = Team.objects.filter(pk=user.team_id).values("grid_id")
         return Q(technician__team_id=user.team_id) | Q(
-            technician__isnull=True, grid__teams=user.team_id
+            technician__isnull=True, grid_id__in=team_grid
         )
 
     def with_list_relations(self):
@@ -75,6 +76,9 @@ class WorkOrder(models.Model):
     responded_at = models.DateTimeField(_("accepted by technician at"), null=True, blank=True)
     first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
     survey_completed_at = models.DateTimeField(_("survey completed at"), null=True, blank=True)
+    survey_conditions_met = models.BooleanField(
+        _("installation conditions met"), null=True, blank=True
+    )
     appointment_starts_at = models.DateTimeField(_("appointment starts"), null=True, blank=True)
     appointment_ends_at = models.DateTimeField(_("appointment ends"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -212,6 +213,16 @@ class OrderEventSerializer(serializers.ModelSerializer):
 
 class ActionSerializer(serializers.Serializer):
     occurred_at = ShanghaiDateTimeField(required=False)
+
+    def validate_occurred_at(self, value: dt.datetime) -> dt.datetime:
+        oldest = now() - dt.timedelta(hours=settings.OFFLINE_REPLAY_MAX_HOURS)
+        if value < oldest:
+            raise serializers.ValidationError(
+                _("Actions older than %(hours)d hours cannot be replayed.")
+                % {"hours": settings.OFFLINE_REPLAY_MAX_HOURS},
+                code="too_old",
+            )
+        return value
 
 
 class ReasonSerializer(ActionSerializer):
