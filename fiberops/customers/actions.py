@@ -24,7 +24,7 @@ def reveal_customer_contact(
         customer=order.customer,
         user=actor,
         work_order=order,
-        fields="phone,address",
+        fields="name,phone,address,location",
         reason=reason[:200],
         channel=channel,
     )

@@ -5,10 +5,24 @@ from fiberops.customers.models import Customer, UnmaskEvent
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    """Admins see masked values in lists; the change form is for administrators only."""
+    """Lists are masked; opening a customer's form shows the full record and is logged as an
+    unmasking (R-CUS-5)."""
 
     list_display = ("id", "masked_name", "masked_phone", "masked_address", "grid")
     list_filter = ("grid__branch",)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            customer = self.get_object(request, object_id)
+            if customer is not None:
+                UnmaskEvent.objects.create(
+                    customer=customer,
+                    user=request.user,
+                    fields="name,phone,address,location",
+                    reason="admin form",
+                    channel="admin",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(UnmaskEvent)

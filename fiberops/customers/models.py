@@ -1,5 +1,7 @@
 """Customer files (客户档案) with protected personal information (R-CUS-1, R-CUS-5)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,14 @@ class Customer(models.Model):
     @property
     def masked_address(self) -> str:
         return mask_address(self.address)
+
+    @property
+    def approximate_lat(self) -> Decimal | None:
+        return round(self.lat, 2) if self.lat is not None else None
+
+    @property
+    def approximate_lng(self) -> Decimal | None:
+        return round(self.lng, 2) if self.lng is not None else None
 
     @property
     def masked_name(self) -> str:

@@ -164,13 +164,14 @@ def sweep(now: dt.datetime, batch_size: int = 2000) -> TickResult:
 
 
 @transaction.atomic
-def recalculate_fallback_deadlines(now: dt.datetime) -> int:
-    """After a year's calendar is loaded or overridden, recompute running working-day clocks
-    that were computed on the Mon–Fri fallback (R-SLA-7)."""
+def recalculate_working_day_deadlines(now: dt.datetime) -> int:
+    """After the calendar changed (a year loaded, an override added, changed or removed),
+    recompute every running survey and install clock (R-SLA-7). Each clock whose due time moves
+    gets an order event; returns how many moved."""
     changed = 0
     rows = (
         Deadline.objects.open()
-        .filter(used_calendar_fallback=True, kind__in=[DeadlineKind.SURVEY, DeadlineKind.INSTALL])
+        .filter(kind__in=rules.WORKING_DAY_KINDS)
         .select_related("order__grid__branch")
         .select_for_update(of=("self",))
     )
@@ -184,6 +185,11 @@ def recalculate_fallback_deadlines(now: dt.datetime) -> int:
             calendar=load_calendar(*rules.calendar_window(deadline.starts_at)),
             policy=settings.SLA_POLICY,
         )
+        if (spec.due_at, spec.used_calendar_fallback) == (
+            deadline.due_at,
+            deadline.used_calendar_fallback,
+        ):
+            continue
         before = deadline.due_at
         deadline.due_at = spec.due_at
         deadline.warn_at = spec.warn_at

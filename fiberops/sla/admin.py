@@ -2,26 +2,26 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from fiberops.core.clock import now
-from fiberops.sla.actions import recalculate_fallback_deadlines
+from fiberops.sla.actions import recalculate_working_day_deadlines
 from fiberops.sla.models import CalendarDay, CalendarOverride, CalendarYear, Deadline, SlaAlert
 
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
-    """Add a year by hand (source: manual) once its overrides are entered; running deadlines
-    computed on the Mon–Fri fallback are then recalculated."""
+    """Add a year by hand (source: manual) once its overrides are entered; running survey and
+    install deadlines are then recalculated."""
 
     list_display = ("year", "source", "loaded_at")
     actions = ["recalculate"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        changed = recalculate_fallback_deadlines(now())
+        changed = recalculate_working_day_deadlines(now())
         messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
 
-    @admin.action(description=_("Recalculate deadlines computed on the fallback"))
+    @admin.action(description=_("Recalculate running working-day deadlines"))
     def recalculate(self, request, queryset):
-        changed = recalculate_fallback_deadlines(now())
+        changed = recalculate_working_day_deadlines(now())
         messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
 
 
@@ -47,9 +47,19 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        changed = recalculate_fallback_deadlines(now())
-        if changed:
-            messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
+        self._recalculate(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._recalculate(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._recalculate(request)
+
+    def _recalculate(self, request):
+        changed = recalculate_working_day_deadlines(now())
+        messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
 
 
 @admin.register(Deadline)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fiberops.core.clock import local_date, now
 from fiberops.sla.choices import DeadlineState
 from fiberops.workforce.models import Grid, Technician
 from fiberops.workorders.queries import SLA_FILTERS
@@ -56,9 +57,10 @@ class DispatchForm(forms.Form):
             .select_related("team__grid")
             .order_by("team__grid__code", "staff_no")
         )
+        today = local_date(now())
         self.fields["technician"].label_from_instance = lambda t: (  # type: ignore[attr-defined]
             f"{t.name}（{t.staff_no}，{t.team.grid.name}）"
-            + ("" if t.certified_until and t.certified_until >= order.accepted_at.date() else " ⚠")
+            + ("" if t.is_certified_on(today) else " ⚠")
         )
 
 

@@ -45,3 +45,13 @@ def test_system_written_tables_cannot_be_added_by_hand(world):
     client = admin_client(world)
     assert client.get("/admin/sla/deadline/add/").status_code == 403
     assert client.get("/admin/workorders/workorder/add/").status_code == 403
+
+
+def test_r_cus_5_opening_a_customer_in_the_admin_is_logged(world):
+    from fiberops.customers.models import UnmaskEvent
+
+    order = make_order(world)
+    client = admin_client(world)
+    assert client.get(f"/admin/customers/customer/{order.customer.pk}/change/").status_code == 200
+    log = UnmaskEvent.objects.get()
+    assert (log.user, log.customer, log.channel) == (world.admin, order.customer, "admin")

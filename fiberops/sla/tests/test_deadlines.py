@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from fiberops.core.clock import SHANGHAI
-from fiberops.sla.actions import recalculate_fallback_deadlines
+from fiberops.sla.actions import recalculate_working_day_deadlines
 from fiberops.sla.models import CalendarOverride, CalendarYear
 from fiberops.testing import make_order
 from fiberops.workorders.actions import dispatch_order, record_survey_completed, transition
@@ -126,9 +126,20 @@ def test_r_sla_7_loading_the_year_recalculates_fallback_deadlines(world):
     order = make_order(world, order_type="survey", accepted_at=sh(2026, 12, 30, 10, 0))
     CalendarOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, reason="元旦")
     CalendarYear.objects.create(year=2027, source="manual")
-    assert recalculate_fallback_deadlines(sh(2026, 12, 30, 11, 0)) == 1
+    assert recalculate_working_day_deadlines(sh(2026, 12, 30, 11, 0)) == 1
     survey = deadline(order, "survey")
     assert survey.due_at == sh(2027, 1, 4, 23, 59, 59)
     assert not survey.used_calendar_fallback
     assert calendar_warning(order) is None
     assert order.events.filter(kind="calendar_recalculated").count() == 1
+
+
+def test_r_sla_7_an_override_inside_a_known_year_moves_running_deadlines(world):
+    order = make_order(world, order_type="survey", accepted_at=sh(2026, 11, 2, 10, 0))
+    assert deadline(order, "survey").due_at == sh(2026, 11, 4, 23, 59, 59)
+    CalendarOverride.objects.create(
+        date=dt.date(2026, 11, 3), is_workday=False, reason="停电检修日"
+    )
+    assert recalculate_working_day_deadlines(sh(2026, 11, 2, 11, 0)) == 1
+    assert deadline(order, "survey").due_at == sh(2026, 11, 5, 23, 59, 59)
+    assert recalculate_working_day_deadlines(sh(2026, 11, 2, 12, 0)) == 0  # nothing moved again

@@ -108,3 +108,31 @@ def test_r_sla_6_concurrent_sweepers_on_postgresql_record_each_breach_once():
     assert not errors
     assert sum(r.breached for r in results) == due == 300
     assert SlaAlert.objects.filter(kind="breach").count() == 300
+
+
+def test_r_sla_6_a_failed_tick_does_not_stop_the_looping_clock(world, monkeypatch, capsys):
+    from django.db import OperationalError
+
+    from fiberops.sla import actions
+    from fiberops.sla.management.commands import run_sla_clock
+
+    calls = []
+
+    def flaky_sweep(now):
+        calls.append(now)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return actions.TickResult(warned=0, breached=2)
+
+    sleeps = []
+
+    def fake_sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 2:  # after the successful tick: stop as Ctrl-C would
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_sla_clock, "sweep", flaky_sweep)
+    monkeypatch.setattr(run_sla_clock.time, "sleep", fake_sleep)
+    call_command("run_sla_clock", "--loop", "--interval", "0")
+    assert len(calls) == 2
+    assert "2 breaches" in capsys.readouterr().out

@@ -10,9 +10,16 @@ from fiberops.sla.workdays import WorkCalendar, add_working_days, working_days_b
 
 
 def brute_force_nth_workday(calendar: WorkCalendar, start: dt.date, n: int) -> dt.date:
-    """Reference: list every day of the next year and take the n-th working day."""
+    """Reference, built without `is_workday`: the set of working days of the next 400 days,
+    from Mon–Fri, then the published calendar of covered years, then the overrides."""
     days = [start + dt.timedelta(days=i) for i in range(1, 400)]
-    return [d for d in days if calendar.is_workday(d)][n - 1] if n else start
+    working = {d for d in days if d.weekday() < 5}
+    for day, is_workday in calendar.known.items():
+        if day.year in calendar.covered_years:
+            (working.add if is_workday else working.discard)(day)
+    for day, is_workday in calendar.overrides.items():
+        (working.add if is_workday else working.discard)(day)
+    return sorted(d for d in working if d in set(days))[n - 1] if n else start
 
 
 dates = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2028, 12, 31))

@@ -120,13 +120,18 @@ class DeadlineSerializer(serializers.Serializer):
 
 
 class CustomerOutSerializer(serializers.Serializer):
-    """Masked (R-CUS-5): full values only through the logged reveal-contact action."""
+    """Masked (R-CUS-5): full values only through the logged reveal-contact action. The location
+    is rounded to 0.01° (about 1 km), enough to place the order on a map, not the home."""
 
     name = serializers.CharField(source="masked_name")
     phone = serializers.CharField(source="masked_phone")
     address = serializers.CharField(source="masked_address")
-    lat = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
-    lng = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    lat = serializers.DecimalField(
+        source="approximate_lat", max_digits=9, decimal_places=2, allow_null=True
+    )
+    lng = serializers.DecimalField(
+        source="approximate_lng", max_digits=9, decimal_places=2, allow_null=True
+    )
 
 
 class WorkOrderSerializer(serializers.Serializer):
@@ -270,6 +275,8 @@ class RevealedContactSerializer(serializers.Serializer):
     name = serializers.CharField()
     phone = serializers.CharField()
     address = serializers.CharField()
+    lat = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    lng = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
 
 
 SLA_STATES = [*queries.SLA_FILTERS]

@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
 from fiberops.core.clock import now
 from fiberops.core.idempotency import IdempotentWritesMixin
@@ -23,8 +24,16 @@ from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.states import TRANSITIONS
 
 
-def _technician(staff_no: str, field: str = "technician") -> Technician:
-    tech = Technician.objects.select_related("team__grid").filter(staff_no=staff_no).first()
+def _technician(staff_no: str, actor: User, field: str = "technician") -> Technician:
+    """Look a staff number up within the caller's scope: out of scope reads as unknown. A
+    technician handing an order over may name any colleague of the own branch (R-ORD-5)."""
+    own = getattr(actor, "technician", None) if actor.role == Role.TECHNICIAN else None
+    candidates = (
+        Technician.objects.filter(team__grid__branch=own.team.grid.branch_id)
+        if own is not None
+        else Technician.objects.visible_to(actor)
+    )
+    tech = candidates.select_related("team__grid").filter(staff_no=staff_no).first()
     if tech is None:
         raise ValidationError({field: ["No technician with this staff number."]})
     return tech
@@ -126,7 +135,7 @@ class WorkOrderViewSet(
         occurred_at = data.pop("occurred_at", None)
         reason = data.pop("reason", "")
         if "technician" in data:
-            data["technician"] = _technician(data["technician"])
+            data["technician"] = _technician(data["technician"], self.actor)
         actions.transition(
             order, name, actor=self.actor, occurred_at=occurred_at, reason=reason, **data
         )
@@ -153,7 +162,7 @@ class WorkOrderViewSet(
         data = payload.validated_data
         actions.handover_order(
             order,
-            to=_technician(data["technician"]),
+            to=_technician(data["technician"], self.actor),
             reason=data["reason"],
             actor=self.actor,
             occurred_at=data.get("occurred_at"),

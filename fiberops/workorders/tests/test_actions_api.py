@@ -116,3 +116,34 @@ def test_api_schema_and_docs_are_served(world):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content  # no CDN needed
+
+
+def test_r_ord_5_a_technician_hands_over_to_a_colleague_over_the_api(world):
+    order = make_order(world)
+    world.client(world.dispatcher).post(url(order, "dispatch/"), {"technician": "Z001"})
+    response = world.client(world.technician_user).post(
+        url(order, "handover/"), {"technician": "Z003", "reason": "需要熔接"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["technician"]["staff_no"] == "Z003"
+
+
+def test_r_sec_1_a_staff_number_outside_the_scope_reads_as_unknown(world):
+    order = make_order(world, grid=world.rural_grid)
+    response = world.client(world.foreign_dispatcher).post(
+        url(order, "dispatch/"),
+        {"technician": "Z001"},  # an urban technician
+    )
+    assert response.status_code == 400
+    assert "technician" in response.json()["error"]["fields"]
+
+
+def test_r_cus_5_coordinates_are_rounded_unless_revealed(world):
+    order = make_order(world)
+    order.customer.lat, order.customer.lng = "30.627123", "104.036456"
+    order.customer.save()
+    client = world.client(world.dispatcher)
+    shown = client.get(url(order)).json()["customer"]
+    assert (shown["lat"], shown["lng"]) == ("30.63", "104.04")
+    revealed = client.post(url(order, "reveal-contact/")).json()
+    assert (revealed["lat"], revealed["lng"]) == ("30.627123", "104.036456")

@@ -93,6 +93,27 @@ def test_r_ord_3_a_refused_dispatch_rolls_back_everything(world):
     assert snapshot(order) == before
 
 
+def test_r_ord_3_a_failure_after_the_clocks_opened_rolls_back_the_whole_dispatch(
+    world, monkeypatch
+):
+    from fiberops.sla import actions as sla
+
+    order = make_order(world, order_type="fault")
+    before = snapshot(order)
+    real_open = sla.open_deadline
+
+    def open_then_fail(order, kind, start, **kwargs):
+        if kind == "contact":  # the response clock is already written by now
+            raise RuntimeError("disk full")
+        return real_open(order, kind, start, **kwargs)
+
+    monkeypatch.setattr(sla, "open_deadline", open_then_fail)
+    with pytest.raises(RuntimeError):
+        dispatch_order(order, technician=world.technician, actor=world.dispatcher)
+    assert snapshot(order) == before
+    assert not order.deadlines.filter(kind="response").exists()
+
+
 def test_r_wf_1_technician_of_another_branch_cannot_be_dispatched(world):
     order = make_order(world)
     with pytest.raises(RuleViolation) as refused:

@@ -1,13 +1,17 @@
 """The SLA sweeper: records warnings and breaches exactly once (R-SLA-6). Safe to run several
 at once on PostgreSQL (SKIP LOCKED) and on SQLite (IMMEDIATE transactions)."""
 
+import logging
 import signal
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
 
 from fiberops.core.clock import now
 from fiberops.sla.actions import sweep
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -27,7 +31,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         while True:
             started = time.perf_counter()
-            result = sweep(now())
+            try:
+                result = sweep(now())
+            except DatabaseError:
+                if not loop:
+                    raise
+                # A locked SQLite file or a dropped connection must not stop the clock for good.
+                logger.exception("SLA clock tick failed; retrying in %s s", interval)
+                close_old_connections()
+                time.sleep(interval)
+                continue
             elapsed = time.perf_counter() - started
             if result.warned or result.breached or not loop:
                 self.stdout.write(
