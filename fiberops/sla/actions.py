@@ -49,7 +49,7 @@ def meet_deadline(order: WorkOrder, kind: str, at: dt.datetime) -> int:
     done after the due time that the sweeper has not seen yet is recorded as a breach now, so
     no late completion escapes the alerts."""
     rows = list(
-        Deadline.objects.select_for_update()
+        Deadline.objects.select_for_update(of=("self",))
         .select_related("order__technician")
         .filter(order=order, kind=kind, met_at__isnull=True, voided_at__isnull=True)
     )
