@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 
 from fiberops.testing import make_order
@@ -63,3 +64,6 @@ def test_r_ord_3_dispatcher_signs_in_filters_and_dispatches_in_chromium(world, p
     late.refresh_from_db()
     assert late.status == "dispatched"
     assert WorkOrder.objects.get(pk=late.pk).technician == world.technician
+    # Playwright's greenlet gives this code its own context, hence its own database connection,
+    # which nothing else would close before the PostgreSQL test database is dropped.
+    connections.close_all()
