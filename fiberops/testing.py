@@ -2,9 +2,12 @@
 actions wherever an action exists."""
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
 
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -155,3 +158,36 @@ def make_order(
         ),
     )
     return order
+
+
+def run_concurrently[T](work: Callable[[], T], workers: int = 4) -> list[T]:
+    """Run `work` in `workers` threads released together; each thread has its own database
+    connection (closed at the end). Re-raises the first error a thread met."""
+    barrier = threading.Barrier(workers)
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(work())
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def require_postgresql() -> None:
+    import pytest
+
+    if connection.vendor != "postgresql":
+        pytest.fail("This test needs PostgreSQL: run it with DATABASE_URL=postgres://…")

@@ -1,16 +1,14 @@
 """The SLA sweeper (R-SLA-1, R-SLA-6): warnings and breaches recorded exactly once."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
 
 from fiberops.sla.actions import sweep
 from fiberops.sla.models import Deadline, SlaAlert
-from fiberops.testing import make_order, make_world
+from fiberops.testing import make_order, make_world, require_postgresql, run_concurrently
 from fiberops.workorders.actions import dispatch_order, transition
 
 T0 = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
@@ -83,29 +81,13 @@ def test_r_sla_6_run_sla_clock_command_ticks_once(world, capsys):
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_r_sla_6_concurrent_sweepers_on_postgresql_record_each_breach_once():
-    if connection.vendor != "postgresql":
-        pytest.fail("This test needs PostgreSQL: run it with DATABASE_URL=postgres://…")
+    require_postgresql()
     world = make_world()
     with time_machine.travel(T0, tick=False):
         for _ in range(300):
             make_order(world, order_type="fault", accepted_at=T0)
     due = Deadline.objects.count()
-    results, errors = [], []
-
-    def worker():
-        try:
-            results.append(sweep(T0 + dt.timedelta(days=5), batch_size=7))
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    results = run_concurrently(lambda: sweep(T0 + dt.timedelta(days=5), batch_size=7))
     assert sum(r.breached for r in results) == due == 300
     assert SlaAlert.objects.filter(kind="breach").count() == 300
 
