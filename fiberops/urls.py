@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("fiberops.api_urls")),
+    path("alerts/", include("fiberops.sla.urls")),
     path("", include("fiberops.workorders.urls")),
     *auth_urlpatterns,
 ]

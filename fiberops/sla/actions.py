@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from fiberops.core.errors import NotPermitted
 from fiberops.sla import rules
 from fiberops.sla.calendar import load_calendar
 from fiberops.sla.choices import AlertKind, DeadlineKind
@@ -207,3 +209,19 @@ def recalculate_working_day_deadlines(now: dt.datetime) -> int:
         )
         changed += 1
     return changed
+
+
+ACKNOWLEDGE_ROLES = {"admin", "branch_manager", "dispatcher", "team_leader"}
+
+
+@transaction.atomic
+def acknowledge_alert(alert: SlaAlert, *, actor, at: dt.datetime) -> SlaAlert:
+    """A supervisor has seen the warning or breach (R-SLA-6); the first acknowledgement stays."""
+    if actor.role not in ACKNOWLEDGE_ROLES and not actor.is_superuser:
+        raise NotPermitted(_("Your role may not acknowledge alerts."))
+    locked = SlaAlert.objects.select_for_update().get(pk=alert.pk)
+    if locked.acknowledged_at is None:
+        locked.acknowledged_at = at
+        locked.acknowledged_by = actor
+        locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    return locked

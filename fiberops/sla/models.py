@@ -139,6 +139,18 @@ class Deadline(models.Model):
         return DeadlineState.PENDING
 
 
+class SlaAlertQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Alerts of the orders `user` may read, plus the escalations to the leader's team."""
+        from fiberops.workorders.models import WorkOrder
+
+        orders = WorkOrder.objects.visible_to(user).values("pk")
+        scope = models.Q(deadline__order__in=orders)
+        if user.is_authenticated and user.team_id:
+            scope |= models.Q(escalated_to_team_id=user.team_id)
+        return self.filter(scope)
+
+
 class SlaAlert(models.Model):
     """A warning or breach raised by the sweeper, once per deadline and kind (R-SLA-6).
     Response breaches escalate to the team leader of the assigned technician (R-SLA-1)."""
@@ -163,6 +175,8 @@ class SlaAlert(models.Model):
         null=True,
         blank=True,
     )
+
+    objects = SlaAlertQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("SLA alert")
