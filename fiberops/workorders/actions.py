@@ -147,14 +147,18 @@ def is_owner(order: WorkOrder, actor: User) -> bool:
 INTAKE_ROLES = frozenset({Role.INTEGRATION, Role.ADMIN})
 
 
-def intake_order(*, actor: User, data: IntakeData) -> tuple[WorkOrder, bool]:
+def intake_order(
+    *, actor: User, data: IntakeData, known_absent: bool = False
+) -> tuple[WorkOrder, bool]:
     """Create the order from the BSS, or return the existing one for a repeated `bss_order_no`
-    (R-ORD-2). Returns (order, created)."""
+    (R-ORD-2). Returns (order, created). `known_absent`: the caller has just looked the number
+    up; a concurrent duplicate is still caught by the unique constraint."""
     if actor.role not in INTAKE_ROLES and not actor.is_superuser:
         raise NotPermitted(_("Only the BSS integration and administrators create orders."))
-    existing = WorkOrder.objects.filter(bss_order_no=data.bss_order_no).first()
-    if existing is not None:
-        return existing, False
+    if not known_absent:
+        existing = WorkOrder.objects.filter(bss_order_no=data.bss_order_no).first()
+        if existing is not None:
+            return existing, False
     try:
         with transaction.atomic():
             return _create_order(actor, data), True

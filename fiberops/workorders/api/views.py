@@ -113,7 +113,9 @@ class WorkOrderViewSet(
                 return self._respond(existing)
         serializer = s.IntakeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order, created = actions.intake_order(actor=self.actor, data=serializer.to_intake())
+        order, created = actions.intake_order(
+            actor=self.actor, data=serializer.to_intake(), known_absent=isinstance(number, str)
+        )
         if not created:
             return self._respond(order)
         # The new order and its relations are in memory already; only its clocks are read back.
