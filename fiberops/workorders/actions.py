@@ -170,6 +170,34 @@ def intake_order(
         return existing, False
 
 
+#: Who may create an order by hand in the UI (R-ORD-2): a customer's call to the service desk,
+#: a dispatcher's rectification or inspection job.
+MANUAL_ROLES = frozenset({Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER, Role.CS_AGENT})
+MANUAL_PREFIX = "M"
+
+
+def create_manual_order(*, actor: User, data: IntakeData) -> WorkOrder:
+    """Create an order by hand; it gets a number of its own, `M` + date + serial
+    (M202611240001), and its clocks start now. Branch roles create only in their branch."""
+    if actor.role not in MANUAL_ROLES and not actor.is_superuser:
+        raise NotPermitted(_("Your role may not create orders."))
+    if actor.role in (Role.BRANCH_MANAGER, Role.DISPATCHER) and (
+        data.grid.branch_id != actor.branch_id
+    ):
+        raise NotPermitted(_("The grid is outside your branch."))
+    day = local_date(data.accepted_at).strftime("%Y%m%d")
+    prefix = f"{MANUAL_PREFIX}{day}"
+    for _attempt in range(5):
+        taken = WorkOrder.objects.filter(bss_order_no__startswith=prefix).count()
+        data.bss_order_no = f"{prefix}{taken + 1:04d}"
+        try:
+            with transaction.atomic():
+                return _create_order(actor, data)
+        except IntegrityError:
+            continue  # another desk took the number at the same moment: count again
+    raise RuleViolation(_("No free order number; try again."), code="order_number_busy")
+
+
 def _create_order(actor: User, data: IntakeData) -> WorkOrder:
     if data.customer is None and data.order_type in CUSTOMER_TYPES:
         raise RuleViolation(_("This order type needs a customer."), code="customer_required")

@@ -2,10 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fiberops.core.clock import local_date, now
+from fiberops.network.models import SplitterPort
 from fiberops.sla.choices import DeadlineState
 from fiberops.workforce.models import Grid, Technician
+from fiberops.workorders.actions import CustomerData, IntakeData
 from fiberops.workorders.queries import SLA_FILTERS
-from fiberops.workorders.states import OrderType, Status
+from fiberops.workorders.states import CUSTOMER_TYPES, OrderType, Status
 
 SLA_LABELS = {
     "breached": DeadlineState.BREACHED.label,
@@ -66,3 +68,74 @@ class DispatchForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=500, required=False)
+
+
+class ManualOrderForm(forms.Form):
+    """An order typed in by the service desk or a dispatcher (R-ORD-2)."""
+
+    order_type = forms.ChoiceField(label=_("order type"), choices=OrderType.choices)
+    grid = forms.ModelChoiceField(
+        label=_("grid"),
+        queryset=Grid.objects.none(),
+        to_field_name="code",
+        empty_label=_("Choose a grid"),
+    )
+    customer_name = forms.CharField(label=_("customer name"), max_length=64, required=False)
+    customer_phone = forms.RegexField(
+        label=_("customer phone"),
+        regex=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
+        required=False,
+        error_messages={"invalid": _("Not a Chinese mobile or landline number.")},
+    )
+    customer_address = forms.CharField(label=_("customer address"), max_length=255, required=False)
+    plan_mbps = forms.IntegerField(label=_("plan (Mbit/s)"), min_value=1, required=False)
+    splitter_box = forms.CharField(label=_("splitter box"), max_length=32, required=False)
+    port = forms.IntegerField(label=_("port number"), min_value=1, max_value=256, required=False)
+    requires_survey = forms.BooleanField(label=_("requires a survey first"), required=False)
+    description = forms.CharField(
+        label=_("description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = (  # type: ignore[attr-defined]
+            Grid.objects.visible_to(user).select_related("branch").distinct()
+        )
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("order_type") in CUSTOMER_TYPES:
+            for name in ("customer_name", "customer_phone", "customer_address"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("This order type needs a customer."))
+        box, port = data.get("splitter_box"), data.get("port")
+        if box or port:
+            found = SplitterPort.objects.filter(box__code=box or "", number=port or 0).first()
+            if found is None:
+                self.add_error("splitter_box", _("No such splitter box and port."))
+            data["splitter_port"] = found
+        return data
+
+    def to_intake(self, accepted_at) -> IntakeData:
+        data = self.cleaned_data
+        customer = None
+        if data.get("customer_phone"):
+            customer = CustomerData(
+                name=data["customer_name"],
+                phone=data["customer_phone"],
+                address=data["customer_address"],
+            )
+        return IntakeData(
+            bss_order_no="",
+            order_type=data["order_type"],
+            accepted_at=accepted_at,
+            grid=data["grid"],
+            customer=customer,
+            plan_mbps=data.get("plan_mbps"),
+            splitter_port=data.get("splitter_port"),
+            description=data.get("description", ""),
+            requires_survey=data.get("requires_survey", False),
+        )

@@ -8,6 +8,7 @@ app_name = "workorders"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="workorders:list"), name="home"),
     path("orders/", views.order_list, name="list"),
+    path("orders/new/", views.order_create, name="create"),
     path("orders/<int:pk>/", views.order_detail, name="detail"),
     path("orders/<int:pk>/dispatch/", views.dispatch_order, name="dispatch"),
     path("orders/<int:pk>/reveal/", views.reveal_contact, name="reveal"),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,13 +12,34 @@ from fiberops.core.clock import now
 from fiberops.core.errors import DomainError
 from fiberops.customers.actions import reveal_customer_contact
 from fiberops.workorders import actions, queries
-from fiberops.workorders.forms import DispatchForm, OrderFilterForm, ReasonForm
+from fiberops.workorders.forms import DispatchForm, ManualOrderForm, OrderFilterForm, ReasonForm
 from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.states import TRANSITIONS
 
 #: Lifecycle buttons offered on the order page (the rest need forms that come with later work).
 SIMPLE_ACTIONS = ["accept", "depart", "arrive", "complete", "confirm", "close", "resume"]
 REASON_ACTIONS = ["suspend", "cancel", "return"]
+
+
+@login_required
+def order_create(request):
+    """Manual creation (R-ORD-2): a customer's call to the desk, a dispatcher's own job."""
+    if request.user.role not in actions.MANUAL_ROLES and not request.user.is_superuser:
+        raise PermissionDenied
+    form = ManualOrderForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = actions.create_manual_order(
+                actor=request.user, data=form.to_intake(accepted_at=now())
+            )
+        except DomainError as error:
+            _refusal(request, error)
+        else:
+            messages.success(
+                request, _("Order %(number)s created.") % {"number": order.bss_order_no}
+            )
+            return redirect("workorders:detail", pk=order.pk)
+    return render(request, "workorders/order_form.html", {"form": form})
 
 
 @login_required
@@ -41,10 +63,17 @@ def order_list(request):
     rows = [(order, queries.worst_state(order, current)) for order in page]
     query = request.GET.copy()
     query.pop("page", None)
+    may_create = request.user.role in actions.MANUAL_ROLES or request.user.is_superuser
     return render(
         request,
         "workorders/order_list.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "may_create": may_create,
+        },
     )
 
 
