@@ -22,5 +22,10 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
 
 
+def start_of_day(day: dt.date) -> dt.datetime:
+    """00:00:00 Shanghai time of `day`."""
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
+
+
 def isoformat_shanghai(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(SHANGHAI).isoformat() if moment else None

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fiberops.core.clock import end_of_day, start_of_day
 from fiberops.core.errors import NotPermitted
 from fiberops.sla import rules
 from fiberops.sla.calendar import load_calendar
@@ -62,11 +63,20 @@ def meet_deadline(order: WorkOrder, kind: str, at: dt.datetime) -> int:
     return Deadline.objects.filter(pk__in=[row.pk for row in rows]).update(met_at=at)
 
 
-def reopen_deadline(order: WorkOrder, kind: str) -> int:
-    """Rework (R-SITE-6): the clock met by the rejected completion runs again."""
-    return Deadline.objects.filter(order=order, kind=kind, voided_at__isnull=True).update(
-        met_at=None
+def reopen_deadline(order: WorkOrder, kind: str) -> dt.datetime | None:
+    """Rework (R-SITE-6): the clock met by the rejected completion runs again. Returns the
+    `met_at` it had, for the timeline."""
+    deadline = (
+        Deadline.objects.select_for_update()
+        .filter(order=order, kind=kind, voided_at__isnull=True, met_at__isnull=False)
+        .first()
     )
+    if deadline is None:
+        return None
+    previous = deadline.met_at
+    deadline.met_at = None
+    deadline.save(update_fields=["met_at"])
+    return previous
 
 
 def void_open_deadlines(order: WorkOrder, at: dt.datetime) -> int:
@@ -166,25 +176,31 @@ def sweep(now: dt.datetime, batch_size: int = 2000) -> TickResult:
 
 
 @transaction.atomic
-def recalculate_working_day_deadlines(now: dt.datetime) -> int:
+def recalculate_working_day_deadlines(
+    now: dt.datetime, *, first_day: dt.date | None = None, last_day: dt.date | None = None
+) -> int:
     """After the calendar changed (a year loaded, an override added, changed or removed),
-    recompute every running survey and install clock (R-SLA-7). Each clock whose due time moves
-    gets an order event; returns how many moved."""
+    recompute the running survey and install clocks whose span touches the changed days
+    [first_day, last_day] (all running ones when not given) — R-SLA-7. The current policy
+    applies. Each clock whose due time moves gets an order event; returns how many moved."""
+    rows = Deadline.objects.open().filter(kind__in=rules.WORKING_DAY_KINDS)
+    if last_day is not None:
+        rows = rows.filter(starts_at__lte=end_of_day(last_day))
+    if first_day is not None:
+        rows = rows.filter(due_at__gte=start_of_day(first_day))
+    calendars: dict[dt.date, WorkCalendar] = {}
     changed = 0
-    rows = (
-        Deadline.objects.open()
-        .filter(kind__in=rules.WORKING_DAY_KINDS)
-        .select_related("order__grid__branch")
-        .select_for_update(of=("self",))
-    )
-    for deadline in rows:
+    for deadline in rows.select_related("order__grid__branch").select_for_update(of=("self",)):
         order = deadline.order
+        window = rules.calendar_window(deadline.starts_at)
+        if window[0] not in calendars:
+            calendars[window[0]] = load_calendar(*window)
         spec = rules.compute(
             deadline.kind,
             start=deadline.starts_at,
             order_type=order.order_type,
             area_type=order.grid.branch.area_type,
-            calendar=load_calendar(*rules.calendar_window(deadline.starts_at)),
+            calendar=calendars[window[0]],
             policy=settings.SLA_POLICY,
         )
         if (spec.due_at, spec.used_calendar_fallback) == (

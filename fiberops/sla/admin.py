@@ -1,9 +1,16 @@
+import datetime as dt
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from fiberops.core.clock import now
 from fiberops.sla.actions import recalculate_working_day_deadlines
 from fiberops.sla.models import CalendarDay, CalendarOverride, CalendarYear, Deadline, SlaAlert
+
+
+def _recalculate(request, first_day: dt.date | None, last_day: dt.date | None) -> None:
+    changed = recalculate_working_day_deadlines(now(), first_day=first_day, last_day=last_day)
+    messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
 
 
 @admin.register(CalendarYear)
@@ -16,13 +23,21 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        changed = recalculate_working_day_deadlines(now())
-        messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
+        _recalculate(request, dt.date(obj.year, 1, 1), dt.date(obj.year, 12, 31))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _recalculate(request, dt.date(obj.year, 1, 1), dt.date(obj.year, 12, 31))
+
+    def delete_queryset(self, request, queryset):
+        years = sorted(queryset.values_list("year", flat=True))
+        super().delete_queryset(request, queryset)
+        if years:
+            _recalculate(request, dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
 
     @admin.action(description=_("Recalculate running working-day deadlines"))
     def recalculate(self, request, queryset):
-        changed = recalculate_working_day_deadlines(now())
-        messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
+        _recalculate(request, None, None)
 
 
 @admin.register(CalendarDay)
@@ -46,20 +61,20 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.created_by = request.user
+        previous = CalendarOverride.objects.filter(pk=obj.pk).values_list("date", flat=True)
+        days = [obj.date, *previous] if change else [obj.date]
         super().save_model(request, obj, form, change)
-        self._recalculate(request)
+        _recalculate(request, min(days), max(days))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        self._recalculate(request)
+        _recalculate(request, obj.date, obj.date)
 
     def delete_queryset(self, request, queryset):
+        days = sorted(queryset.values_list("date", flat=True))
         super().delete_queryset(request, queryset)
-        self._recalculate(request)
-
-    def _recalculate(self, request):
-        changed = recalculate_working_day_deadlines(now())
-        messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
+        if days:
+            _recalculate(request, days[0], days[-1])
 
 
 @admin.register(Deadline)

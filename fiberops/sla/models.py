@@ -146,7 +146,7 @@ class SlaAlertQuerySet(models.QuerySet):
 
         orders = WorkOrder.objects.visible_to(user).values("pk")
         scope = models.Q(deadline__order__in=orders)
-        if user.is_authenticated and user.team_id:
+        if user.is_authenticated and user.role == "team_leader" and user.team_id:
             scope |= models.Q(escalated_to_team_id=user.team_id)
         return self.filter(scope)
 

@@ -2,13 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fiberops.core.clock import now
-from fiberops.core.errors import DomainError
+from fiberops.core.errors import DomainError, NotPermitted
 from fiberops.sla.actions import ACKNOWLEDGE_ROLES, acknowledge_alert
 from fiberops.sla.choices import AlertKind
 from fiberops.sla.models import SlaAlert
@@ -48,8 +51,13 @@ def acknowledge(request, pk):
     alert = get_object_or_404(SlaAlert.objects.visible_to(request.user), pk=pk)
     try:
         acknowledge_alert(alert, actor=request.user, at=now())
+    except NotPermitted as refused:
+        raise PermissionDenied from refused
     except DomainError as error:
         messages.error(request, f"{error.message}（{error.code}）")
     else:
         messages.success(request, _("Alert acknowledged."))
-    return redirect(request.POST.get("next") or "sla:alerts")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("sla:alerts")
+    return redirect(target)

@@ -2,6 +2,7 @@
 rule, writes the change and its timeline event in one transaction (R-ORD-3, R-ORD-4)."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -116,7 +117,13 @@ def action_time(occurred_at: dt.datetime | None, order: WorkOrder | None = None)
 
 
 def lock_order(order: WorkOrder) -> WorkOrder:
-    return WorkOrder.objects.select_for_update().select_related("grid__branch").get(pk=order.pk)
+    """Lock the order row. NO KEY UPDATE: the sweeper inserting an event for this order (which
+    takes KEY SHARE on it) is not blocked, so the two cannot deadlock on PostgreSQL."""
+    return (
+        WorkOrder.objects.select_for_update(no_key=True)
+        .select_related("grid__branch")
+        .get(pk=order.pk)
+    )
 
 
 def check_scope(order: WorkOrder, actor: User) -> None:
@@ -142,8 +149,8 @@ def is_owner(order: WorkOrder, actor: User) -> bool:
 # --- intake ----------------------------------------------------------------------------------
 
 
-#: Who may create orders: the BSS integration and administrators (manual creation in the UI
-#: by dispatchers is later work, R-ORD-2).
+#: Who may create orders over the API: the BSS integration and administrators (the UI's manual
+#: creation is `create_manual_order`, R-ORD-2).
 INTAKE_ROLES = frozenset({Role.INTEGRATION, Role.ADMIN})
 
 
@@ -174,6 +181,8 @@ def intake_order(
 #: a dispatcher's rectification or inspection job.
 MANUAL_ROLES = frozenset({Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER, Role.CS_AGENT})
 MANUAL_PREFIX = "M"
+#: Manual numbers look like M202611240001; the BSS may not use that shape (R-ORD-2).
+MANUAL_NUMBER = re.compile(r"^M\d{12}$")
 
 
 def create_manual_order(*, actor: User, data: IntakeData) -> WorkOrder:
@@ -188,13 +197,20 @@ def create_manual_order(*, actor: User, data: IntakeData) -> WorkOrder:
     day = local_date(data.accepted_at).strftime("%Y%m%d")
     prefix = f"{MANUAL_PREFIX}{day}"
     for _attempt in range(5):
-        taken = WorkOrder.objects.filter(bss_order_no__startswith=prefix).count()
-        data.bss_order_no = f"{prefix}{taken + 1:04d}"
+        last = (
+            WorkOrder.objects.filter(bss_order_no__regex=rf"^{prefix}\d{{4}}$")
+            .order_by("-bss_order_no")
+            .values_list("bss_order_no", flat=True)
+            .first()
+        )
+        data.bss_order_no = f"{prefix}{int(last[-4:]) + 1 if last else 1:04d}"
         try:
             with transaction.atomic():
                 return _create_order(actor, data)
         except IntegrityError:
-            continue  # another desk took the number at the same moment: count again
+            if not WorkOrder.objects.filter(bss_order_no=data.bss_order_no).exists():
+                raise  # not the number: a real integrity problem
+            # another desk took the number at the same moment: take the next one
     raise RuleViolation(_("No free order number; try again."), code="order_number_busy")
 
 
@@ -377,7 +393,9 @@ def _before_rework(order: WorkOrder, *, at, actor, details):
     order.completed_at = None
     clock = COMPLETION_CLOCK.get(order.order_type)
     if clock:
-        sla.reopen_deadline(order, clock)
+        previous = sla.reopen_deadline(order, clock)
+        if previous is not None:  # the timeline keeps what the rejected completion had met
+            details["reopened_clock"] = {"deadline": clock, "previous_met_at": previous.isoformat()}
 
 
 def _before_close(order: WorkOrder, *, at, actor, details):
@@ -386,6 +404,14 @@ def _before_close(order: WorkOrder, *, at, actor, details):
 
 def _before_return(order: WorkOrder, *, at, actor, details):
     order.technician = None
+    if order.requires_survey and order.survey_completed_at is not None:
+        # The next technician surveys again (e.g. after the network was rectified).
+        details["cleared_survey"] = {
+            "completed_at": order.survey_completed_at.isoformat(),
+            "conditions_met": order.survey_conditions_met,
+        }
+        order.survey_completed_at = None
+        order.survey_conditions_met = None
 
 
 def _before_cancel(order: WorkOrder, *, at, actor, details):

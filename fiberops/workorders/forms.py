@@ -113,9 +113,11 @@ class ManualOrderForm(forms.Form):
                     self.add_error(name, _("This order type needs a customer."))
         box, port = data.get("splitter_box"), data.get("port")
         if box or port:
-            found = SplitterPort.objects.filter(box__code=box or "", number=port or 0).first()
+            found = SplitterPort.objects.filter(
+                box__code=box or "", number=port or 0, box__grid=data.get("grid")
+            ).first()
             if found is None:
-                self.add_error("splitter_box", _("No such splitter box and port."))
+                self.add_error("splitter_box", _("No such splitter box and port in this grid."))
             data["splitter_port"] = found
         return data
 

@@ -84,7 +84,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t("accept", {S.DISPATCHED}, S.ACCEPTED, FIELD, _("Accept")),
         _t(
             "return",
-            {S.DISPATCHED, S.ACCEPTED, S.APPOINTED},
+            {S.DISPATCHED, S.ACCEPTED, S.APPOINTED, S.EN_ROUTE, S.ON_SITE},
             S.RETURNED,
             FIELD,
             _("Return to dispatch"),

@@ -62,3 +62,26 @@ def test_r_sec_2_a_technician_may_not_acknowledge(world):
     login(world.technician_user).post(f"/alerts/{alert.pk}/acknowledge/")
     alert.refresh_from_db()
     assert alert.acknowledged_at is None
+
+
+def test_r_sla_1_the_escalation_stays_with_the_leader_after_a_handover_to_another_team(world):
+    from fiberops.workorders.actions import handover_order
+
+    order = breached_fault(world)
+    handover_order(
+        order, to=world.other_team_technician, reason="跨班组支援", actor=world.dispatcher
+    )
+    leader = login(world.leader)
+    assert leader.get(f"/orders/{order.pk}/").status_code == 404  # no longer his team's order
+    body = leader.get("/alerts/").content.decode().split("<tbody>", 1)[1]
+    assert order.bss_order_no in body  # but the escalation addressed to his team stays
+
+
+def test_r_sec_2_a_technician_acknowledging_gets_403_and_next_cannot_leave_the_site(world):
+    order = breached_fault(world)
+    alert = SlaAlert.objects.filter(deadline__order=order).first()
+    assert login(world.technician_user).post(f"/alerts/{alert.pk}/acknowledge/").status_code == 403
+    response = login(world.dispatcher).post(
+        f"/alerts/{alert.pk}/acknowledge/", {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/alerts/"

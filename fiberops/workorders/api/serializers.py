@@ -16,7 +16,7 @@ from fiberops.sla.choices import DeadlineKind, DeadlineState
 from fiberops.sla.models import Deadline
 from fiberops.workforce.models import Grid
 from fiberops.workorders import queries
-from fiberops.workorders.actions import CustomerData, IntakeData
+from fiberops.workorders.actions import MANUAL_NUMBER, CustomerData, IntakeData
 from fiberops.workorders.models import OrderEvent, WorkOrder
 from fiberops.workorders.states import CUSTOMER_TYPES, OrderType, Status, allowed_actions
 
@@ -62,6 +62,14 @@ class IntakeSerializer(serializers.Serializer):
     resource = ResourceInSerializer(required=False)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     requires_survey = serializers.BooleanField(required=False, default=False)
+
+    def validate_bss_order_no(self, value: str) -> str:
+        if MANUAL_NUMBER.match(value):
+            raise serializers.ValidationError(
+                _("Numbers of the form M + 12 digits belong to orders created by hand."),
+                code="reserved_number",
+            )
+        return value
 
     def validate_accepted_at(self, value: dt.datetime) -> dt.datetime:
         if value > now() + dt.timedelta(minutes=5):

@@ -77,3 +77,39 @@ def test_r_sec_2_a_dispatcher_cannot_create_in_another_branch(world):
 def test_r_sec_2_technicians_and_auditors_may_not_create(world):
     assert login(world.technician_user).get("/orders/new/").status_code == 403
     assert login(world.auditor).get("/orders/new/").status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_r_ord_2_manual_numbers_continue_after_the_highest_and_the_bss_may_not_take_them(world):
+    client = login(world.cs_agent)
+    client.post("/orders/new/", FAULT)
+    bss = world.client(world.bss).post(
+        "/api/v1/work-orders/",
+        {
+            "bss_order_no": "M202611240002",
+            "order_type": "inspection",
+            "accepted_at": "2026-11-24T09:00:00+08:00",
+            "grid": "WH-01",
+        },
+        format="json",
+    )
+    assert bss.status_code == 400
+    assert "bss_order_no" in bss.json()["error"]["fields"]
+    WorkOrder.objects.filter(bss_order_no="M202611240001").update(bss_order_no="M202611240007")
+    client.post("/orders/new/", {**FAULT, "customer_phone": "13900003333"})
+    assert WorkOrder.objects.filter(bss_order_no="M202611240008").exists()
+
+
+def test_r_res_1_a_splitter_port_of_another_grid_is_refused(world):
+    response = login(world.dispatcher).post(
+        "/orders/new/",
+        {
+            **FAULT,
+            "order_type": "install",
+            "grid": "WH-02",
+            "splitter_box": "WH01-FX-001",
+            "port": 2,
+        },
+    )
+    assert response.status_code == 200
+    assert not WorkOrder.objects.exists()

@@ -103,3 +103,40 @@ def test_r_sla_3_a_survey_finding_conditions_not_met_blocks_completion(world):
             transition(order, "complete", actor=tech)
     assert refused.value.code == "survey_conditions_not_met"
     assert not order.deadlines.filter(kind="install").exists()
+
+
+def test_r_sla_3_a_returned_order_is_surveyed_again_and_can_then_be_completed(world):
+    order = make_order(
+        world, order_type="install", accepted_at=sh(2026, 11, 2, 9, 0), requires_survey=True
+    )
+    tech, mate = world.technician_user, world.teammate.user
+    with time_machine.travel(sh(2026, 11, 3, 10, 0), tick=False):
+        dispatch_order(order, technician=world.technician, actor=world.dispatcher)
+        transition(order, "accept", actor=tech)
+        transition(order, "depart", actor=tech)
+        transition(order, "arrive", actor=tech)
+        record_survey_completed(order, conditions_met=False, note="楼道无管道", actor=tech)
+        transition(order, "return", actor=tech, reason="需先整治管道")
+    returned = order.events.get(action="return")
+    assert returned.data["cleared_survey"]["conditions_met"] is False
+    with time_machine.travel(sh(2026, 11, 6, 10, 0), tick=False):
+        dispatch_order(order, technician=world.teammate, actor=world.dispatcher)
+        transition(order, "accept", actor=mate)
+        record_survey_completed(order, conditions_met=True, note="管道已疏通", actor=mate)
+        for action in ["depart", "arrive", "complete"]:
+            transition(order, action, actor=mate)
+    assert order.status == "completed"
+    assert order.deadlines.get(kind="install").due_at == sh(2026, 11, 11, 23, 59, 59)
+
+
+def test_r_site_6_the_rework_event_keeps_the_rejected_completion_time(world):
+    order = make_order(world, order_type="install", accepted_at=sh(2026, 11, 2, 9, 0))
+    tech = world.technician_user
+    with time_machine.travel(sh(2026, 11, 3, 10, 0), tick=False):
+        dispatch_order(order, technician=world.technician, actor=world.dispatcher)
+        for action in ["accept", "depart", "arrive", "complete"]:
+            transition(order, action, actor=tech)
+        transition(order, "rework", actor=tech, reason="客户不满意")
+    reopened = order.events.get(action="rework").data["reopened_clock"]
+    assert reopened["deadline"] == "install"
+    assert dt.datetime.fromisoformat(reopened["previous_met_at"]) == sh(2026, 11, 3, 10, 0)
