@@ -191,3 +191,13 @@ def require_postgresql() -> None:
 
     if connection.vendor != "postgresql":
         pytest.fail("This test needs PostgreSQL: run it with DATABASE_URL=postgres://…")
+
+
+def dispatch_and_complete(world: World, order: WorkOrder) -> WorkOrder:
+    """Dispatch to the world's technician and walk the order to `completed` through the actions."""
+    from fiberops.workorders.actions import dispatch_order, transition
+
+    dispatch_order(order, technician=world.technician, actor=world.dispatcher)
+    for action in ["accept", "depart", "arrive", "complete"]:
+        transition(order, action, actor=world.technician_user)
+    return order

@@ -9,7 +9,7 @@ import time_machine
 from fiberops.core.clock import SHANGHAI
 from fiberops.core.errors import RuleViolation
 from fiberops.sla.models import SlaAlert
-from fiberops.testing import make_order
+from fiberops.testing import dispatch_and_complete, make_order
 from fiberops.workorders.actions import dispatch_order, record_survey_completed, transition
 
 
@@ -62,9 +62,7 @@ def test_offline_replays_older_than_the_limit_are_refused_at_the_api(world, sett
 def test_r_sla_6_completion_after_due_is_recorded_as_a_breach_even_before_the_sweeper(world):
     order = make_order(world, order_type="fault", accepted_at=sh(2026, 11, 2, 9, 0))
     with time_machine.travel(sh(2026, 11, 5, 9, 0), tick=False):  # 72 h later; due after 48 h
-        dispatch_order(order, technician=world.technician, actor=world.dispatcher)
-        for action in ["accept", "depart", "arrive", "complete"]:
-            transition(order, action, actor=world.technician_user)
+        dispatch_and_complete(world, order)
     repair = order.deadlines.get(kind="repair")
     assert repair.breached_at == sh(2026, 11, 5, 9, 0)
     assert repair.state_at(sh(2026, 11, 6, 0, 0)) == "met_late"
@@ -76,9 +74,7 @@ def test_r_site_6_rework_reopens_the_completion_clock(world):
     order = make_order(world, order_type="install", accepted_at=sh(2026, 11, 2, 9, 0))
     tech = world.technician_user
     with time_machine.travel(sh(2026, 11, 3, 10, 0), tick=False):
-        dispatch_order(order, technician=world.technician, actor=world.dispatcher)
-        for action in ["accept", "depart", "arrive", "complete"]:
-            transition(order, action, actor=tech)
+        dispatch_and_complete(world, order)
     assert order.deadlines.get(kind="install").met_at is not None
     with time_machine.travel(sh(2026, 11, 3, 11, 0), tick=False):
         transition(order, "rework", actor=tech, reason="客户反映WiFi覆盖不到卧室")
@@ -133,9 +129,7 @@ def test_r_site_6_the_rework_event_keeps_the_rejected_completion_time(world):
     order = make_order(world, order_type="install", accepted_at=sh(2026, 11, 2, 9, 0))
     tech = world.technician_user
     with time_machine.travel(sh(2026, 11, 3, 10, 0), tick=False):
-        dispatch_order(order, technician=world.technician, actor=world.dispatcher)
-        for action in ["accept", "depart", "arrive", "complete"]:
-            transition(order, action, actor=tech)
+        dispatch_and_complete(world, order)
         transition(order, "rework", actor=tech, reason="客户不满意")
     reopened = order.events.get(action="rework").data["reopened_clock"]
     assert reopened["deadline"] == "install"
