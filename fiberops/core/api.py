@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -22,7 +23,7 @@ class ShanghaiDateTimeField(serializers.DateTimeField):
         parsed = super().to_internal_value(value)
         if isinstance(value, str) and not _has_offset(value):
             raise serializers.ValidationError(
-                "Give the time zone offset, e.g. 2026-09-30T10:00:00+08:00.", code="no_offset"
+                _("Give the time zone offset, e.g. 2026-09-30T10:00:00+08:00."), code="no_offset"
             )
         return parsed
 
@@ -73,7 +74,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body(
-            "invalid", "The request has invalid fields.", fields=_flatten(exc.detail)
+            "invalid", _("The request has invalid fields."), fields=_flatten(exc.detail)
         )
         response.status_code = status.HTTP_400_BAD_REQUEST
     elif isinstance(exc, exceptions.APIException):
