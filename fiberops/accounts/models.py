@@ -1,11 +1,24 @@
 """Users, their role and the scope that role applies to (R-SEC-1)."""
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fiberops.accounts.choices import OPERATOR_WIDE_ROLES, Role
+
+
+class UserManager(DjangoUserManager):
+    """Django's user manager, except that a superuser is an administrator by default."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # The field default (technician) would leave `createsuperuser`'s user refused at every
+        # desk that checks the role; a superuser is an admin unless a role is given.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -31,6 +44,8 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Scope of team leaders."),
     )
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
