@@ -1,20 +1,16 @@
 """FiberOps settings: one file, driven by environment variables (see README's settings table)."""
 
-import json
 import os
 from pathlib import Path
 
 import dj_database_url
 
+from fiberops.core.config import env_bool, merge_sla_policy, secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name: str, default: bool) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "fiberops-insecure-development-key-change-me")
 DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = secret_key(os.environ, debug=DEBUG)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -127,7 +123,7 @@ SPECTACULAR_SETTINGS = {
 
 # SLA policy (R-SLA-1, R-SLA-4, R-SLA-5); defaults documented in docs/sla.md.
 # FIBEROPS_SLA_POLICY (JSON) overrides any key, e.g. {"repair_hours": {"fault": {"urban": 24}}}.
-SLA_POLICY: dict = {
+SLA_POLICY_DEFAULTS: dict = {
     "response_minutes": 15,
     "warn_fraction": 0.8,
     "contact_minutes": {
@@ -145,15 +141,7 @@ SLA_POLICY: dict = {
     "survey_working_days": 2,
     "install_working_days": 3,
 }
-for _key, _value in json.loads(os.environ.get("FIBEROPS_SLA_POLICY", "{}")).items():
-    if isinstance(_value, dict) and isinstance(SLA_POLICY.get(_key), dict):
-        for _sub, _subvalue in _value.items():
-            if isinstance(_subvalue, dict):
-                SLA_POLICY[_key].setdefault(_sub, {}).update(_subvalue)
-            else:
-                SLA_POLICY[_key][_sub] = _subvalue
-    else:
-        SLA_POLICY[_key] = _value
+SLA_POLICY: dict = merge_sla_policy(SLA_POLICY_DEFAULTS, os.environ.get("FIBEROPS_SLA_POLICY"))
 
 # How old a device-reported `occurred_at` may be when a phone replays its offline queue.
 OFFLINE_REPLAY_MAX_HOURS = int(os.environ.get("OFFLINE_REPLAY_MAX_HOURS", "72"))
