@@ -122,7 +122,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # SLA policy (R-SLA-1, R-SLA-4, R-SLA-5); defaults documented in docs/sla.md.
-# FIBEROPS_SLA_POLICY (JSON) overrides any key, e.g. {"repair_hours": {"fault": {"urban": 24}}}.
+# FIBEROPS_SLA_POLICY (JSON) overrides any key of these defaults, e.g.
+# {"repair_hours": {"fault": {"urban": 24}}}; merge_sla_policy refuses what does not fit.
 SLA_POLICY_DEFAULTS: dict = {
     "response_minutes": 15,
     "warn_fraction": 0.8,

@@ -1,32 +1,108 @@
-"""Reading settings from the environment (used by fiberops/settings.py)."""
+"""Reading settings from the environment (used by fiberops/settings.py). A value that does not
+fit is refused with ImproperlyConfigured naming the variable, never silently replaced by a
+default: a typo in production must stop the start, not switch a feature off (healthchecks'
+`envbool` is the model)."""
 
 import copy
 import json
+import math
 import os
 from collections.abc import Mapping
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 
-def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None) -> bool:
-    environ = os.environ if environ is None else environ
-    return environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def merge_sla_policy(defaults: dict, override_json: str | None) -> dict:
-    policy = copy.deepcopy(defaults)
-    for key, value in json.loads(override_json or "{}").items():
-        if isinstance(value, dict) and isinstance(policy.get(key), dict):
-            for sub, subvalue in value.items():
-                if isinstance(subvalue, dict):
-                    policy[key].setdefault(sub, {}).update(subvalue)
-                else:
-                    policy[key][sub] = subvalue
-        else:
-            policy[key] = value
-    return policy
-
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 DEVELOPMENT_SECRET_KEY = "fiberops-insecure-development-key-change-me"  # noqa: S105 - DEBUG only
 
 
+def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None) -> bool:
+    """The boolean variable `name`, `default` when unset. Any other spelling than the words
+    above (case and surrounding spaces ignored) is refused — an empty value too."""
+    environ = os.environ if environ is None else environ
+    if name not in environ:
+        return default
+    value = environ[name]
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a boolean: use one of {', '.join(TRUE_WORDS)} (true) "
+        f"or {', '.join(FALSE_WORDS)} (false)."
+    )
+
+
 def secret_key(environ: Mapping[str, str], *, debug: bool) -> str:
-    return environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    """SECRET_KEY from the environment; the development key only while DEBUG is on."""
+    key = environ.get("SECRET_KEY", "")
+    if key and key != DEVELOPMENT_SECRET_KEY:
+        return key
+    if debug:
+        return DEVELOPMENT_SECRET_KEY
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set (or is the development key) while DEBUG is off: set SECRET_KEY to "
+        "a long random value, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+
+
+def merge_sla_policy(defaults: dict, override_json: str | None) -> dict:
+    """`defaults` with the FIBEROPS_SLA_POLICY JSON merged over it, key by key at any depth
+    (`{"repair_hours": {"fault": {"urban": 24}}}` keeps `fault.rural` and `complaint`).
+
+    The defaults are the schema: only their keys may be overridden, objects only by objects,
+    numbers only by numbers. `warn_fraction` lies strictly between 0 and 1, `*_working_days` are
+    positive whole numbers, every other number (minutes, hours) is positive. `defaults` is not
+    changed."""
+    policy = copy.deepcopy(defaults)
+    if not override_json:
+        return policy
+    try:
+        override = json.loads(override_json)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"FIBEROPS_SLA_POLICY is not valid JSON: {error}") from None
+    if not isinstance(override, dict):
+        raise ImproperlyConfigured(
+            'FIBEROPS_SLA_POLICY must be a JSON object, e.g. {"warn_fraction": 0.75}'
+        )
+    _merge(policy, override, path="")
+    return policy
+
+
+def _merge(target: dict, override: dict, *, path: str) -> None:
+    for key, value in override.items():
+        key_path = f"{path}.{key}" if path else key
+        if key not in target:
+            known = ", ".join(sorted(target))
+            raise _policy_error(f"{key_path} is not a known key (known: {known})")
+        if isinstance(target[key], dict):
+            if not isinstance(value, dict):
+                raise _policy_error(f"{key_path} must be a JSON object, not {value!r}")
+            _merge(target[key], value, path=key_path)
+        else:
+            _check_number(key_path, value)
+            target[key] = value
+
+
+def _check_number(path: str, value: Any) -> None:
+    is_number = (
+        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    )
+    if path == "warn_fraction":
+        if not (is_number and 0 < value < 1):
+            raise _policy_error(
+                f"{path} must be a number between 0 and 1 (exclusive), not {value!r}"
+            )
+    elif path.endswith("_working_days"):
+        if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+            raise _policy_error(f"{path} must be a positive whole number, not {value!r}")
+    elif not (is_number and value > 0):
+        raise _policy_error(f"{path} must be a positive number, not {value!r}")
+
+
+def _policy_error(problem: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"FIBEROPS_SLA_POLICY: {problem}")

@@ -15,6 +15,7 @@ import itertools
 import math
 import os
 import platform
+import secrets
 import sqlite3
 import statistics
 import subprocess
@@ -101,6 +102,8 @@ class Command(BaseCommand):
         ]
         # DEBUG off as in production: DEBUG keeps every SQL statement in memory.
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false"}
+        # Without DEBUG, settings refuse the development SECRET_KEY; nothing is signed here.
+        env.setdefault("SECRET_KEY", "fiberops-benchmark-" + secrets.token_urlsafe(32))
         self.stdout.flush()
         # The child is this very command run by the current interpreter; no shell, no user input
         # beyond the database URL, which is passed as one argument.
