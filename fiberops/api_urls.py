@@ -2,11 +2,17 @@
 
 from rest_framework.routers import DefaultRouter
 
+from fiberops.dispatch.api.views import ContactAttemptViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
 from fiberops.workorders.api.views import WorkOrderViewSet
 
 router = DefaultRouter()
 router.register("work-orders", WorkOrderViewSet, basename="work-order")
+router.register(
+    r"work-orders/(?P<order_pk>[^/.]+)/contact-attempts",
+    ContactAttemptViewSet,
+    basename="contact-attempt",
+)
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
 urlpatterns = router.urls

@@ -83,8 +83,8 @@ def make_world() -> World:
     Skill.objects.create(code="ftth", name="FTTH装机")
     technician_user = make_user("tech", Role.TECHNICIAN)
     teammate_user = make_user("teammate", Role.TECHNICIAN)
-    box = SplitterBox.objects.create(code="WH01-FX-001", grid=grid, port_count=8)
-    SplitterPort.objects.bulk_create([SplitterPort(box=box, number=n) for n in range(1, 9)])
+    box = SplitterBox.objects.create(code="WH01-FX-001", grid=grid, port_count=64)
+    SplitterPort.objects.bulk_create([SplitterPort(box=box, number=n) for n in range(1, 65)])
     return World(
         urban=urban,
         rural=rural,
@@ -113,9 +113,11 @@ def make_world() -> World:
 
 
 def intake_payload(**overrides) -> dict:
-    """A valid POST /api/v1/work-orders/ body."""
+    """A valid POST /api/v1/work-orders/ body. Each takes another port of the world's box (a port
+    holds one live service), cycling through its 64 ports."""
+    serial = next(_serial)
     payload = {
-        "bss_order_no": f"BSS{next(_serial):08d}",
+        "bss_order_no": f"BSS{serial:08d}",
         "order_type": "install",
         "accepted_at": "2026-09-30T10:00:00+08:00",
         "grid": "WH-01",
@@ -127,7 +129,7 @@ def intake_payload(**overrides) -> dict:
             "lng": "104.036200",
         },
         "plan_mbps": 1000,
-        "resource": {"splitter_box": "WH01-FX-001", "port": 3},
+        "resource": {"splitter_box": "WH01-FX-001", "port": serial % 64 + 1},
         "description": "新装1000M宽带",
     }
     payload.update(overrides)
@@ -195,9 +197,9 @@ def require_postgresql() -> None:
 
 def dispatch_and_complete(world: World, order: WorkOrder) -> WorkOrder:
     """Dispatch to the world's technician and walk the order to `completed` through the actions."""
-    from fiberops.workorders.actions import dispatch_order, transition
+    from fiberops.workorders.actions import dispatch_order, perform
 
     dispatch_order(order, technician=world.technician, actor=world.dispatcher)
     for action in ["accept", "depart", "arrive", "complete"]:
-        transition(order, action, actor=world.technician_user)
+        perform(order, action, actor=world.technician_user)
     return order

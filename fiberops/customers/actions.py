@@ -1,31 +1,48 @@
-"""Revealing personal information is an action, and each one is logged (R-CUS-5)."""
+"""The write path of customer files: creating them at intake and logging every unmasking
+(R-CUS-1, R-CUS-5). Which order a reveal is for, and whether the actor may see it, is the order
+app's business (`workorders.actions.reveal_order_contact`): this app imports no order model."""
 
-from django.utils.translation import gettext as _
+from decimal import Decimal
 
-from fiberops.accounts.choices import UNMASK_ROLES
-from fiberops.accounts.models import User
-from fiberops.core.errors import NotPermitted, RuleViolation
 from fiberops.customers.models import Customer, UnmaskEvent
-from fiberops.workorders.models import WorkOrder
+
+ALL_FIELDS = "name,phone,address,location"
 
 
-def reveal_customer_contact(
-    order: WorkOrder, *, actor: User, reason: str = "", channel: str = "web"
+def find_or_create_customer(
+    *,
+    name: str,
+    phone: str,
+    address: str,
+    lat: Decimal | None = None,
+    lng: Decimal | None = None,
+    grid=None,
 ) -> Customer:
-    """Return the order's customer with full phone and address, logging who saw it and why.
-    The caller has fetched `order` through `visible_to(actor)`."""
-    if actor.role not in UNMASK_ROLES and not actor.is_superuser:
-        raise NotPermitted(_("Your role may not see customers' full contact details."))
-    if not WorkOrder.objects.visible_to(actor).filter(pk=order.pk).exists():
-        raise NotPermitted(_("This order is outside your scope."))
-    if order.customer is None:
-        raise RuleViolation(_("This order has no customer."), code="no_customer")
-    UnmaskEvent.objects.create(
-        customer=order.customer,
+    """The customer with this phone at this address, created on first sight."""
+    customer, _created = Customer.objects.get_or_create(
+        phone=phone,
+        address=address,
+        defaults={"name": name, "lat": lat, "lng": lng, "grid": grid},
+    )
+    return customer
+
+
+def record_unmasking(
+    customer: Customer,
+    *,
+    actor,
+    channel: str,
+    reason: str = "",
+    work_order_id: int | None = None,
+    fields: str = ALL_FIELDS,
+) -> UnmaskEvent:
+    """Log that `actor` saw the customer's full details (R-CUS-5); the caller has checked that
+    the actor may."""
+    return UnmaskEvent.objects.create(
+        customer=customer,
         user=actor,
-        work_order=order,
-        fields="name,phone,address,location",
+        work_order_id=work_order_id,
+        fields=fields,
         reason=reason[:200],
         channel=channel,
     )
-    return order.customer

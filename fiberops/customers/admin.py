@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from fiberops.customers.actions import record_unmasking
 from fiberops.customers.models import Customer, UnmaskEvent
 
 
@@ -15,13 +16,7 @@ class CustomerAdmin(admin.ModelAdmin):
         if request.method == "GET":
             customer = self.get_object(request, object_id)
             if customer is not None:
-                UnmaskEvent.objects.create(
-                    customer=customer,
-                    user=request.user,
-                    fields="name,phone,address,location",
-                    reason="admin form",
-                    channel="admin",
-                )
+                record_unmasking(customer, actor=request.user, channel="admin", reason="admin form")
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -46,3 +46,12 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.channel} {self.outcome}"
+
+
+def describe_contact(data: dict) -> str:
+    """The timeline's label of a contact attempt: "电话 · 未接通"."""
+    channel, outcome = data.get("channel"), data.get("outcome")
+    if channel not in ContactChannel.values:
+        return ""
+    outcome_label = ContactOutcome(outcome).label if outcome in ContactOutcome.values else ""
+    return f"{ContactChannel(channel).label} · {outcome_label}"

@@ -1,24 +1,40 @@
-"""The one write path of the SLA clock: open, meet and void deadlines; the sweeper's tick."""
+"""The one write path of the SLA clock: open, meet and void deadlines; the sweeper's tick; the
+calendar's changes; acknowledging alerts.
+
+`sla` knows an order only through the deadline's foreign key: the functions that take an `order`
+read `pk`, `order_type` and `grid.branch.area_type` from it and never write the orders' tables.
+They run inside the calling action's transaction (the order's app locks the order first).
+"""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fiberops.accounts.permissions import may
 from fiberops.core.clock import end_of_day, start_of_day
 from fiberops.core.errors import NotPermitted
 from fiberops.sla import rules
 from fiberops.sla.calendar import load_calendar
 from fiberops.sla.choices import AlertKind, DeadlineKind
-from fiberops.sla.models import Deadline, SlaAlert
+from fiberops.sla.models import (
+    CalendarOverride,
+    CalendarYear,
+    Deadline,
+    DeadlineRevision,
+    SlaAlert,
+)
 from fiberops.sla.workdays import WorkCalendar
-from fiberops.workorders.models import EventKind, OrderEvent, WorkOrder
+
+#: A work order (workorders.WorkOrder), known here only through the deadline's foreign key.
+Order = Any
 
 
 def open_deadline(
-    order: WorkOrder, kind: str, start: dt.datetime, *, is_new_order: bool = False
+    order: Order, kind: str, start: dt.datetime, *, is_new_order: bool = False
 ) -> Deadline | None:
     """Start one SLA clock for `order`; a clock that already runs is left as it is."""
     if not is_new_order and order.deadlines.filter(kind=kind).exists():
@@ -47,7 +63,7 @@ def open_deadline(
     )
 
 
-def meet_deadline(order: WorkOrder, kind: str, at: dt.datetime) -> int:
+def meet_deadline(order: Order, kind: str, at: dt.datetime) -> int:
     """Mark the clock met. A recorded breach stays (R-SLA-6): `met_at` is added beside it. Work
     done after the due time that the sweeper has not seen yet is recorded as a breach now, so
     no late completion escapes the alerts."""
@@ -60,10 +76,20 @@ def meet_deadline(order: WorkOrder, kind: str, at: dt.datetime) -> int:
     if late:
         Deadline.objects.filter(pk__in=[row.pk for row in late]).update(breached_at=at)
         _record_alerts(late, AlertKind.BREACH, at)
-    return Deadline.objects.filter(pk__in=[row.pk for row in rows]).update(met_at=at)
+    ids = [row.pk for row in rows]
+    _resolve_alerts(ids, at)
+    return Deadline.objects.filter(pk__in=ids).update(met_at=at)
 
 
-def reopen_deadline(order: WorkOrder, kind: str) -> dt.datetime | None:
+def _resolve_alerts(deadline_ids: list[int], at: dt.datetime) -> None:
+    """A met or voided clock's open alerts leave the desk by themselves; acknowledged ones keep
+    their acknowledgement."""
+    SlaAlert.objects.filter(deadline_id__in=deadline_ids, resolved_at__isnull=True).update(
+        resolved_at=at
+    )
+
+
+def reopen_deadline(order: Order, kind: str) -> dt.datetime | None:
     """Rework (R-SITE-6): the clock met by the rejected completion runs again. Returns the
     `met_at` it had, for the timeline."""
     deadline = (
@@ -79,11 +105,12 @@ def reopen_deadline(order: WorkOrder, kind: str) -> dt.datetime | None:
     return previous
 
 
-def void_open_deadlines(order: WorkOrder, at: dt.datetime) -> int:
+def void_open_deadlines(order: Order, at: dt.datetime) -> int:
     """A cancelled order's running clocks stop; breaches already recorded are kept."""
-    return Deadline.objects.filter(order=order, met_at__isnull=True, voided_at__isnull=True).update(
-        voided_at=at
-    )
+    running = Deadline.objects.filter(order=order, met_at__isnull=True, voided_at__isnull=True)
+    ids = list(running.values_list("pk", flat=True))
+    _resolve_alerts(ids, at)
+    return Deadline.objects.filter(pk__in=ids).update(voided_at=at)
 
 
 @dataclass
@@ -124,9 +151,8 @@ def _claim_and_record(
 
 
 def _record_alerts(rows: list[Deadline], alert_kind: str, now: dt.datetime) -> None:
-    """The alert and the timeline event of each deadline; response breaches escalate to the
-    technician's team (R-SLA-1)."""
-    event_kind = EventKind.SLA_BREACH if alert_kind == AlertKind.BREACH else EventKind.SLA_WARNING
+    """The alert of each deadline (the order's timeline reads it); response breaches escalate to
+    the technician's team (R-SLA-1)."""
     SlaAlert.objects.bulk_create(
         [
             SlaAlert(
@@ -138,17 +164,6 @@ def _record_alerts(rows: list[Deadline], alert_kind: str, now: dt.datetime) -> N
                     if row.kind == DeadlineKind.RESPONSE and row.order.technician
                     else None
                 ),
-            )
-            for row in rows
-        ]
-    )
-    OrderEvent.objects.bulk_create(
-        [
-            OrderEvent(
-                order_id=row.order_id,
-                kind=event_kind,
-                occurred_at=now,
-                data={"deadline": row.kind, "due_at": row.due_at.isoformat()},
             )
             for row in rows
         ]
@@ -213,27 +228,17 @@ def recalculate_working_day_deadlines(
         deadline.warn_at = spec.warn_at
         deadline.used_calendar_fallback = spec.used_calendar_fallback
         deadline.save(update_fields=["due_at", "warn_at", "used_calendar_fallback"])
-        OrderEvent.objects.create(
-            order=order,
-            kind=EventKind.CALENDAR_RECALCULATED,
-            occurred_at=now,
-            data={
-                "deadline": deadline.kind,
-                "before": before.isoformat(),
-                "after": spec.due_at.isoformat(),
-            },
+        DeadlineRevision.objects.create(
+            deadline=deadline, revised_at=now, due_before=before, due_after=spec.due_at
         )
         changed += 1
     return changed
 
 
-ACKNOWLEDGE_ROLES = {"admin", "branch_manager", "dispatcher", "team_leader"}
-
-
-@transaction.atomic
+@transaction.atomic(durable=True)
 def acknowledge_alert(alert: SlaAlert, *, actor, at: dt.datetime) -> SlaAlert:
     """A supervisor has seen the warning or breach (R-SLA-6); the first acknowledgement stays."""
-    if actor.role not in ACKNOWLEDGE_ROLES and not actor.is_superuser:
+    if not may(actor, "alert.acknowledge"):
         raise NotPermitted(_("Your role may not acknowledge alerts."))
     locked = SlaAlert.objects.select_for_update().get(pk=alert.pk)
     if locked.acknowledged_at is None:
@@ -241,3 +246,67 @@ def acknowledge_alert(alert: SlaAlert, *, actor, at: dt.datetime) -> SlaAlert:
         locked.acknowledged_by = actor
         locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return locked
+
+
+@transaction.atomic(durable=True)
+def acknowledge_alerts(alerts, *, actor, at: dt.datetime) -> int:
+    """Acknowledge several alerts at once (the desk's bulk button). `alerts` is a queryset the
+    caller scoped with `visible_to(actor)`; already acknowledged ones keep their first
+    acknowledgement. Returns how many were acknowledged now."""
+    if not may(actor, "alert.acknowledge"):
+        raise NotPermitted(_("Your role may not acknowledge alerts."))
+    ids = list(
+        alerts.filter(acknowledged_at__isnull=True)
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)
+    )
+    return SlaAlert.objects.filter(pk__in=ids).update(acknowledged_at=at, acknowledged_by=actor)
+
+
+# --- the working-day calendar (R-SLA-7): every change recalculates the clocks it touches -----
+# Not durable: the Django admin, their caller, already wraps each save in a transaction.
+
+
+@transaction.atomic
+def save_calendar_year(year: CalendarYear, *, now: dt.datetime) -> int:
+    """Add or change a covered year (e.g. entered by hand once its overrides are in); returns how
+    many running clocks moved."""
+    year.save()
+    return recalculate_working_day_deadlines(
+        now, first_day=dt.date(year.year, 1, 1), last_day=dt.date(year.year, 12, 31)
+    )
+
+
+@transaction.atomic
+def delete_calendar_years(years, *, now: dt.datetime) -> int:
+    numbers = sorted(int(y.year) for y in years)
+    if not numbers:
+        return 0
+    CalendarYear.objects.filter(year__in=numbers).delete()
+    return recalculate_working_day_deadlines(
+        now, first_day=dt.date(numbers[0], 1, 1), last_day=dt.date(numbers[-1], 12, 31)
+    )
+
+
+@transaction.atomic
+def save_calendar_override(override: CalendarOverride, *, actor, now: dt.datetime) -> int:
+    """Add or change an administrator's correction of one day; both the old and the new date
+    are recalculated."""
+    previous = list(
+        CalendarOverride.objects.filter(pk=override.pk).values_list("date", flat=True)
+        if override.pk
+        else []
+    )
+    override.created_by = actor
+    override.save()
+    days = [override.date, *previous]
+    return recalculate_working_day_deadlines(now, first_day=min(days), last_day=max(days))
+
+
+@transaction.atomic
+def delete_calendar_overrides(overrides, *, now: dt.datetime) -> int:
+    days = sorted(o.date for o in overrides)
+    if not days:
+        return 0
+    CalendarOverride.objects.filter(pk__in=[o.pk for o in overrides]).delete()
+    return recalculate_working_day_deadlines(now, first_day=days[0], last_day=days[-1])

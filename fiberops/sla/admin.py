@@ -1,43 +1,35 @@
-import datetime as dt
-
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from fiberops.core.clock import now
-from fiberops.sla.actions import recalculate_working_day_deadlines
+from fiberops.sla import actions
 from fiberops.sla.models import CalendarDay, CalendarOverride, CalendarYear, Deadline, SlaAlert
 
 
-def _recalculate(request, first_day: dt.date | None, last_day: dt.date | None) -> None:
-    changed = recalculate_working_day_deadlines(now(), first_day=first_day, last_day=last_day)
+def _report(request, changed: int) -> None:
     messages.info(request, _("%(n)d running deadlines recalculated.") % {"n": changed})
 
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
     """Add a year by hand (source: manual) once its overrides are entered; running survey and
-    install deadlines are then recalculated."""
+    install deadlines are then recalculated (through `sla.actions`)."""
 
     list_display = ("year", "source", "loaded_at")
     actions = ["recalculate"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _recalculate(request, dt.date(obj.year, 1, 1), dt.date(obj.year, 12, 31))
+        _report(request, actions.save_calendar_year(obj, now=now()))
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        _recalculate(request, dt.date(obj.year, 1, 1), dt.date(obj.year, 12, 31))
+        _report(request, actions.delete_calendar_years([obj], now=now()))
 
     def delete_queryset(self, request, queryset):
-        years = sorted(queryset.values_list("year", flat=True))
-        super().delete_queryset(request, queryset)
-        if years:
-            _recalculate(request, dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
+        _report(request, actions.delete_calendar_years(list(queryset), now=now()))
 
     @admin.action(description=_("Recalculate running working-day deadlines"))
     def recalculate(self, request, queryset):
-        _recalculate(request, None, None)
+        _report(request, actions.recalculate_working_day_deadlines(now()))
 
 
 @admin.register(CalendarDay)
@@ -60,21 +52,13 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
     def save_model(self, request, obj, form, change):
-        obj.created_by = request.user
-        previous = CalendarOverride.objects.filter(pk=obj.pk).values_list("date", flat=True)
-        days = [obj.date, *previous] if change else [obj.date]
-        super().save_model(request, obj, form, change)
-        _recalculate(request, min(days), max(days))
+        _report(request, actions.save_calendar_override(obj, actor=request.user, now=now()))
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        _recalculate(request, obj.date, obj.date)
+        _report(request, actions.delete_calendar_overrides([obj], now=now()))
 
     def delete_queryset(self, request, queryset):
-        days = sorted(queryset.values_list("date", flat=True))
-        super().delete_queryset(request, queryset)
-        if days:
-            _recalculate(request, days[0], days[-1])
+        _report(request, actions.delete_calendar_overrides(list(queryset), now=now()))
 
 
 @admin.register(Deadline)

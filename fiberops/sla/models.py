@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from fiberops.accounts.choices import Role
+from fiberops.accounts.permissions import is_role
 from fiberops.sla.choices import AlertKind, CalendarSource, DeadlineKind, DeadlineState
 
 
@@ -126,12 +128,14 @@ class Deadline(models.Model):
         return f"{self.order_id}:{self.kind}"
 
     def state_at(self, now) -> str:
-        """The state shown to users. A breach stays a breach after the work is done (R-SLA-6)."""
-        if self.voided_at and not self.breached_at:
-            return DeadlineState.VOID
+        """The state shown to users; `state_q` is its SQL twin. A breach stays visible after the
+        work is done, as "met late" (R-SLA-6); a cancelled order's clock is void (its
+        `breached_at` stays for the statistics)."""
         if self.met_at:
             late = self.breached_at is not None or self.met_at > self.due_at
             return DeadlineState.MET_LATE if late else DeadlineState.MET
+        if self.voided_at:
+            return DeadlineState.VOID
         if self.breached_at or now >= self.due_at:
             return DeadlineState.BREACHED
         if now >= self.warn_at:
@@ -139,16 +143,40 @@ class Deadline(models.Model):
         return DeadlineState.PENDING
 
 
+def state_q(state: str, now) -> Q:
+    """Deadlines in `state` at `now`, as a filter: the SQL twin of `Deadline.state_at`
+    (a test checks the two agree on every combination)."""
+    met = Q(met_at__isnull=False)
+    late_met = met & (Q(breached_at__isnull=False) | Q(met_at__gt=F("due_at")))
+    running = Q(met_at__isnull=True, voided_at__isnull=True)
+    late = running & (Q(breached_at__isnull=False) | Q(due_at__lte=now))
+    conditions = {
+        DeadlineState.MET: met & ~late_met,
+        DeadlineState.MET_LATE: late_met,
+        DeadlineState.VOID: Q(met_at__isnull=True, voided_at__isnull=False),
+        DeadlineState.BREACHED: late,
+        DeadlineState.WARNING: running
+        & Q(breached_at__isnull=True, due_at__gt=now, warn_at__lte=now),
+        DeadlineState.PENDING: running
+        & Q(breached_at__isnull=True, warn_at__gt=now, due_at__gt=now),
+    }
+    return conditions[DeadlineState(state)]
+
+
 class SlaAlertQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Alerts of the orders `user` may read, plus the escalations to the leader's team."""
-        from fiberops.workorders.models import WorkOrder
-
-        orders = WorkOrder.objects.visible_to(user).values("pk")
+        """Alerts of the orders `user` may read, plus the escalations to the leader's team. The
+        order model is reached through the deadline's foreign key: `sla` imports no order app."""
+        order_model = Deadline._meta.get_field("order").related_model
+        orders = order_model._default_manager.visible_to(user).values("pk")  # type: ignore[union-attr,attr-defined]
         scope = models.Q(deadline__order__in=orders)
-        if user.is_authenticated and user.role == "team_leader" and user.team_id:
+        if is_role(user, Role.TEAM_LEADER) and user.team_id:
             scope |= models.Q(escalated_to_team_id=user.team_id)
         return self.filter(scope)
+
+    def open(self):
+        """On the desk: neither acknowledged nor resolved by the clock being met or voided."""
+        return self.filter(acknowledged_at__isnull=True, resolved_at__isnull=True)
 
 
 class SlaAlert(models.Model):
@@ -166,6 +194,12 @@ class SlaAlert(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+    )
+    resolved_at = models.DateTimeField(
+        _("resolved at"),
+        null=True,
+        blank=True,
+        help_text=_("When the clock was met or voided: the alert leaves the desk by itself."),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -188,3 +222,29 @@ class SlaAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.deadline}"
+
+
+class DeadlineRevision(models.Model):
+    """Append-only record of a running clock's due time moved by a calendar change (R-SLA-7);
+    the order's timeline shows it."""
+
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    revised_at = models.DateTimeField(_("revised at"))
+    due_before = models.DateTimeField(_("due before"))
+    due_after = models.DateTimeField(_("due after"))
+    reason = models.CharField(_("reason"), max_length=64, default="calendar")
+
+    class Meta:
+        verbose_name = _("deadline revision")
+        verbose_name_plural = _("deadline revisions")
+        ordering = ["revised_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.deadline} {self.due_before} → {self.due_after}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Deadline revisions are append-only.")
+        super().save(*args, **kwargs)

@@ -7,26 +7,7 @@ from fiberops.core.clock import end_of_day, local_date
 from fiberops.sla.choices import DeadlineKind
 from fiberops.sla.workdays import WorkCalendar, add_working_days
 
-#: Which clocks start when, per order type (docs/sla.md, "Which orders carry which clocks").
-CLOCKS_AT_INTAKE = {
-    "survey": [DeadlineKind.SURVEY],
-    "install": [DeadlineKind.INSTALL],  # SURVEY instead when the order needs a survey first
-    "relocation": [DeadlineKind.INSTALL],
-    "removal": [],
-    "fault": [DeadlineKind.REPAIR],
-    "complaint": [DeadlineKind.REPAIR],
-    "inspection": [],
-    "rectification": [],
-}
 WORKING_DAY_KINDS = frozenset({DeadlineKind.SURVEY, DeadlineKind.INSTALL})
-CLOCKS_AT_DISPATCH = {
-    "fault": [DeadlineKind.RESPONSE, DeadlineKind.CONTACT],
-    "complaint": [DeadlineKind.RESPONSE, DeadlineKind.CONTACT],
-    "survey": [DeadlineKind.CONTACT],
-    "install": [DeadlineKind.CONTACT],
-    "relocation": [DeadlineKind.CONTACT],
-    "removal": [DeadlineKind.CONTACT],
-}
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fiberops.accounts.permissions import may
 from fiberops.core.clock import now
 from fiberops.core.errors import DomainError, NotPermitted
-from fiberops.sla.actions import ACKNOWLEDGE_ROLES, acknowledge_alert
+from fiberops.sla.actions import acknowledge_alert
 from fiberops.sla.choices import AlertKind
 from fiberops.sla.models import SlaAlert
 
@@ -40,7 +41,7 @@ def alert_list(request):
             "show_all": show_all,
             "kind": kind or "",
             "kinds": AlertKind.choices,
-            "may_acknowledge": request.user.role in ACKNOWLEDGE_ROLES or request.user.is_superuser,
+            "may_acknowledge": may(request.user, "alert.acknowledge"),
         },
     )
 
@@ -54,7 +55,7 @@ def acknowledge(request, pk):
     except NotPermitted as refused:
         raise PermissionDenied from refused
     except DomainError as error:
-        messages.error(request, f"{error.message}（{error.code}）")
+        messages.error(request, str(error.message))
     else:
         messages.success(request, _("Alert acknowledged."))
     target = request.POST.get("next", "")

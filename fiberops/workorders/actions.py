@@ -1,53 +1,38 @@
-"""The one write path of work orders (STYLE habit 1). Each action locks the order, checks the
-rule, writes the change and its timeline event in one transaction (R-ORD-3, R-ORD-4)."""
+"""The one write path of work orders (STYLE habit 1; R-ORD-2..5).
+
+One verb per function. Every verb that changes an order runs the guard sequence of
+`workorders/guards.py` (role → lock → scope → owner → status → business time), writes only the
+columns it changes (`save(update_fields=…)`) and its timeline event (`workorders/events.py`) in
+one durable transaction, and calls the SLA clock explicitly. Lifecycle verbs share
+`_apply_transition`; `VERBS` maps the action names of `states.py` to them for the callers that
+receive a name (the API's and the pages' buttons).
+"""
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
+from fiberops.accounts.permissions import is_role
 from fiberops.core.clock import local_date
-from fiberops.core.clock import now as clock_now
 from fiberops.core.errors import IllegalTransition, NotPermitted, RuleViolation
+from fiberops.customers.actions import find_or_create_customer, record_unmasking
 from fiberops.customers.models import Customer
 from fiberops.network.models import SplitterPort
 from fiberops.sla import actions as sla
 from fiberops.sla.choices import DeadlineKind
-from fiberops.sla.rules import CLOCKS_AT_DISPATCH, CLOCKS_AT_INTAKE
 from fiberops.workforce.models import Grid, Technician
-from fiberops.workorders.models import EventKind, OrderEvent, WorkOrder
-from fiberops.workorders.states import (
-    CUSTOMER_TYPES,
-    OWNED,
-    SURVEYABLE_TYPES,
-    TRANSITIONS,
-    Status,
-    Transition,
-)
-
-#: The clock that completing an order of each type meets.
-COMPLETION_CLOCK = {
-    "survey": DeadlineKind.SURVEY,
-    "install": DeadlineKind.INSTALL,
-    "relocation": DeadlineKind.INSTALL,
-    "fault": DeadlineKind.REPAIR,
-    "complaint": DeadlineKind.REPAIR,
-}
-#: Events that change an order; a device-reported action may not predate the latest of them.
-CHANGE_EVENTS = (
-    EventKind.CREATED,
-    EventKind.TRANSITION,
-    EventKind.HANDOVER,
-    EventKind.SURVEY_COMPLETED,
-)
-#: Device clocks drift; an `occurred_at` further ahead of the server than this is refused.
-MAX_CLOCK_SKEW = dt.timedelta(minutes=5)
+from fiberops.workorders import events
+from fiberops.workorders.guards import check_scope, guard_order, require
+from fiberops.workorders.models import WorkOrder
+from fiberops.workorders.policy import clocks_at_intake, policy_for
+from fiberops.workorders.states import OWNED, TERMINAL, TRANSITIONS, Status
 
 
 @dataclass
@@ -75,83 +60,7 @@ class IntakeData:
     extra: dict = field(default_factory=dict)
 
 
-def record_event(
-    order, kind, *, actor, occurred_at, action="", before="", after="", note="", **data
-):
-    return OrderEvent.objects.create(
-        order=order,
-        kind=kind,
-        action=action,
-        actor=actor,
-        occurred_at=occurred_at,
-        from_status=before,
-        to_status=after,
-        note=note[:500],
-        data=data,
-    )
-
-
-def action_time(occurred_at: dt.datetime | None, order: WorkOrder | None = None) -> dt.datetime:
-    """The business time of an action: the device's `occurred_at` (offline replay) or now.
-
-    A device time may not lie in the future, nor before the order's last change (its creation,
-    last transition or handover): SLA clocks must not be met, or started, by backdating.
-    """
-    current = clock_now()
-    if occurred_at is None:
-        return current
-    if occurred_at > current + MAX_CLOCK_SKEW:
-        raise RuleViolation(
-            _("The time of the action lies in the future."), code="occurred_at_in_future"
-        )
-    if order is not None:
-        last_change = order.events.filter(kind__in=CHANGE_EVENTS).aggregate(at=Max("occurred_at"))[
-            "at"
-        ]
-        if last_change is not None and occurred_at < last_change:
-            raise RuleViolation(
-                _("The time of the action lies before the order's last change."),
-                code="occurred_at_before_last_change",
-            )
-    return occurred_at
-
-
-def lock_order(order: WorkOrder) -> WorkOrder:
-    """Lock the order row. NO KEY UPDATE: the sweeper inserting an event for this order (which
-    takes KEY SHARE on it) is not blocked, so the two cannot deadlock on PostgreSQL."""
-    return (
-        WorkOrder.objects.select_for_update(no_key=True)
-        .select_related("grid__branch")
-        .get(pk=order.pk)
-    )
-
-
-def check_scope(order: WorkOrder, actor: User) -> None:
-    if not WorkOrder.objects.visible_to(actor).filter(pk=order.pk).exists():
-        raise NotPermitted(_("This order is outside your scope."))
-
-
-def _check_may(order: WorkOrder, actor: User, transition: Transition) -> None:
-    if not (actor.role in transition.roles or actor.is_superuser):
-        raise NotPermitted(
-            _("Your role may not perform “%(action)s”.") % {"action": transition.label}
-        )
-    check_scope(order, actor)
-    if actor.role == Role.TECHNICIAN and not is_owner(order, actor):
-        raise NotPermitted(_("Only the technician the order is assigned to may do this."))
-
-
-def is_owner(order: WorkOrder, actor: User) -> bool:
-    technician = getattr(actor, "technician", None)
-    return technician is not None and order.technician_id == technician.pk
-
-
-# --- intake ----------------------------------------------------------------------------------
-
-
-#: Who may create orders over the API: the BSS integration and administrators (the UI's manual
-#: creation is `create_manual_order`, R-ORD-2).
-INTAKE_ROLES = frozenset({Role.INTEGRATION, Role.ADMIN})
+# --- creating orders -------------------------------------------------------------------------
 
 
 def intake_order(
@@ -160,37 +69,34 @@ def intake_order(
     """Create the order from the BSS, or return the existing one for a repeated `bss_order_no`
     (R-ORD-2). Returns (order, created). `known_absent`: the caller has just looked the number
     up; a concurrent duplicate is still caught by the unique constraint."""
-    if actor.role not in INTAKE_ROLES and not actor.is_superuser:
-        raise NotPermitted(_("Only the BSS integration and administrators create orders."))
+    require(actor, "order.intake")
     if not known_absent:
         existing = WorkOrder.objects.filter(bss_order_no=data.bss_order_no).first()
         if existing is not None:
             return existing, False
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             return _create_order(actor, data), True
     except IntegrityError:
         # A concurrent request with the same BSS number won the race: answer with its order.
         existing = WorkOrder.objects.filter(bss_order_no=data.bss_order_no).first()
         if existing is None:
+            _refuse_if_port_taken(data)
             raise
         return existing, False
 
 
-#: Who may create an order by hand in the UI (R-ORD-2): a customer's call to the service desk,
-#: a dispatcher's rectification or inspection job.
-MANUAL_ROLES = frozenset({Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER, Role.CS_AGENT})
 MANUAL_PREFIX = "M"
 #: Manual numbers look like M202611240001; the BSS may not use that shape (R-ORD-2).
 MANUAL_NUMBER = re.compile(r"^M\d{12}$")
 
 
 def create_manual_order(*, actor: User, data: IntakeData) -> WorkOrder:
-    """Create an order by hand; it gets a number of its own, `M` + date + serial
-    (M202611240001), and its clocks start now. Branch roles create only in their branch."""
-    if actor.role not in MANUAL_ROLES and not actor.is_superuser:
-        raise NotPermitted(_("Your role may not create orders."))
-    if actor.role in (Role.BRANCH_MANAGER, Role.DISPATCHER) and (
+    """Create an order by hand (R-ORD-2): a customer's call to the desk, a dispatcher's own job.
+    It gets a number of its own, `M` + date + serial (M202611240001), and its clocks start now.
+    Branch roles create only in their branch."""
+    require(actor, "order.create_manual")
+    if (is_role(actor, Role.BRANCH_MANAGER) or is_role(actor, Role.DISPATCHER)) and (
         data.grid.branch_id != actor.branch_id
     ):
         raise NotPermitted(_("The grid is outside your branch."))
@@ -205,29 +111,44 @@ def create_manual_order(*, actor: User, data: IntakeData) -> WorkOrder:
         )
         data.bss_order_no = f"{prefix}{int(last[-4:]) + 1 if last else 1:04d}"
         try:
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 return _create_order(actor, data)
         except IntegrityError:
             if not WorkOrder.objects.filter(bss_order_no=data.bss_order_no).exists():
+                _refuse_if_port_taken(data)
                 raise  # not the number: a real integrity problem
             # another desk took the number at the same moment: take the next one
     raise RuleViolation(_("No free order number; try again."), code="order_number_busy")
 
 
+def _port_taken(port: SplitterPort) -> bool:
+    return WorkOrder.objects.filter(splitter_port=port, holds_port=True).exists()
+
+
+def _refuse_if_port_taken(data: IntakeData) -> None:
+    port = data.splitter_port
+    if port is not None and policy_for(data.order_type).holds_port and _port_taken(port):
+        raise RuleViolation(
+            _("The splitter port %(port)s already serves another order.") % {"port": port},
+            code="port_taken",
+        )
+
+
 def _create_order(actor: User, data: IntakeData) -> WorkOrder:
-    if data.customer is None and data.order_type in CUSTOMER_TYPES:
+    policy = policy_for(data.order_type)
+    if data.customer is None and policy.needs_customer:
         raise RuleViolation(_("This order type needs a customer."), code="customer_required")
+    # A port holds one live service; the partial unique index settles a race between two.
+    _refuse_if_port_taken(data)
     customer = None
     if data.customer is not None:
-        customer, _created = Customer.objects.get_or_create(
+        customer = find_or_create_customer(
+            name=data.customer.name,
             phone=data.customer.phone,
             address=data.customer.address,
-            defaults={
-                "name": data.customer.name,
-                "lat": data.customer.lat,
-                "lng": data.customer.lng,
-                "grid": data.grid,
-            },
+            lat=data.customer.lat,
+            lng=data.customer.lng,
+            grid=data.grid,
         )
     order = WorkOrder.objects.create(
         bss_order_no=data.bss_order_no,
@@ -237,101 +158,77 @@ def _create_order(actor: User, data: IntakeData) -> WorkOrder:
         customer=customer,
         plan_mbps=data.plan_mbps,
         splitter_port=data.splitter_port,
+        holds_port=data.splitter_port is not None and policy.holds_port,
         description=data.description,
-        requires_survey=data.requires_survey and data.order_type in SURVEYABLE_TYPES,
+        requires_survey=data.requires_survey and policy.surveyable,
         created_by=actor,
     )
-    record_event(
+    events.order_created(
         order,
-        EventKind.CREATED,
         actor=actor,
-        occurred_at=data.accepted_at,
-        after=Status.NEW,
-        source="bss" if actor.role == Role.INTEGRATION else "manual",
+        at=data.accepted_at,
+        source="bss" if is_role(actor, Role.INTEGRATION) else "manual",
     )
-    for kind in CLOCKS_AT_INTAKE[order.order_type]:
-        if kind == DeadlineKind.INSTALL and order.requires_survey:
-            kind = DeadlineKind.SURVEY
+    for kind in clocks_at_intake(order.order_type, requires_survey=order.requires_survey):
         sla.open_deadline(order, kind, order.accepted_at, is_new_order=True)
     return order
 
 
-# --- status transitions ----------------------------------------------------------------------
+# --- the lifecycle (R-ORD-3) -----------------------------------------------------------------
+
+#: What a verb adds to a transition: the columns it set on the locked order and the details the
+#: timeline event keeps.
+Change = tuple[list[str], dict]
+Prepare = Callable[[WorkOrder, dt.datetime], Change]
 
 
-@transaction.atomic
-def transition(
+def _apply_transition(
     order: WorkOrder,
     action: str,
     *,
     actor: User,
-    occurred_at: dt.datetime | None = None,
+    occurred_at: dt.datetime | None,
     reason: str = "",
-    **details,
-) -> WorkOrder:
-    """Apply one lifecycle action. Refuses with IllegalTransition (HTTP 409) and writes nothing
-    when the current status does not allow it (R-ORD-3)."""
-    spec = TRANSITIONS.get(action)
-    if spec is None:
-        raise IllegalTransition(_("Unknown action."), action=action)
-    locked = lock_order(order)
-    _check_may(locked, actor, spec)
-    if locked.status not in spec.sources:
-        raise IllegalTransition(
+    prepare: Prepare | None = None,
+) -> tuple[WorkOrder, dt.datetime]:
+    """Guard, move the status along `TRANSITIONS[action]`, write the changed columns and the
+    event. Refuses with IllegalTransition (HTTP 409) and writes nothing when the current status
+    does not allow it. Runs inside the verb's transaction; returns the locked order and the
+    action's business time."""
+    spec = TRANSITIONS[action]
+    guarded = guard_order(
+        order,
+        actor=actor,
+        permission=f"order.{action}",
+        message=_("Your role may not perform “%(action)s”.") % {"action": spec.label},
+        action=action,
+        statuses=spec.sources,
+        status_message=lambda locked: (
             _("“%(action)s” is not allowed while the order is “%(status)s”.")
-            % {"action": spec.label, "status": locked.get_status_display()},
-            action=action,
-            status=locked.status,
-        )
+            % {"action": spec.label, "status": Status(locked.status).label}
+        ),
+        occurred_at=occurred_at,
+    )
+    locked, at = guarded.order, guarded.at
     if spec.needs_reason and not reason.strip():
         raise RuleViolation(_("Give a reason."), code="reason_required")
-    at = action_time(occurred_at, locked)
     before = locked.status
-    after = spec.target or locked.suspended_from or Status.ACCEPTED
-    handler = _BEFORE.get(action)
-    if handler:
-        handler(locked, at=at, actor=actor, details=details)
-    locked.status = after
+    changed, data = prepare(locked, at) if prepare else ([], {})
+    locked.status = spec.target or locked.suspended_from or Status.ACCEPTED
     locked.suspended_from = before if action == "suspend" else ""
-    locked.save()
-    record_event(
-        locked,
-        EventKind.TRANSITION,
-        actor=actor,
-        occurred_at=at,
-        action=action,
-        before=before,
-        after=after,
-        note=reason,
-        **{k: _jsonable(v) for k, v in details.items()},
+    locked.save(update_fields=["status", "suspended_from", "updated_at", *changed])
+    events.status_changed(
+        locked, actor=actor, at=at, action=action, before=before, reason=reason, data=data
     )
-    after_handler = _AFTER.get(action)
-    if after_handler:
-        after_handler(locked, at=at, actor=actor, details=details)
     _copy_fields(locked, order)
-    return locked
+    return locked, at
 
 
 def _copy_fields(source: WorkOrder, target: WorkOrder) -> None:
     """Let the caller's instance see the new state without another query."""
     if source is not target:
-        for field in WorkOrder._meta.concrete_fields:
-            setattr(target, field.attname, getattr(source, field.attname))
-
-
-def _jsonable(value):
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Technician):
-        return value.staff_no
-    return value
-
-
-def _before_dispatch(order: WorkOrder, *, at, actor, details):
-    technician: Technician = details["technician"]
-    check_dispatchable(order, technician, actor=actor, on=local_date(at))
-    order.technician = technician
-    order.dispatched_at = at
+        for model_field in WorkOrder._meta.concrete_fields:
+            setattr(target, model_field.attname, getattr(source, model_field.attname))
 
 
 def check_dispatchable(order: WorkOrder, technician: Technician, *, actor: User, on: dt.date):
@@ -347,185 +244,340 @@ def check_dispatchable(order: WorkOrder, technician: Technician, *, actor: User,
         raise RuleViolation(
             _("The technician works in another branch."), code="technician_out_of_branch"
         )
-    if actor.role == Role.TEAM_LEADER and technician.team_id != actor.team_id:
+    if is_role(actor, Role.TEAM_LEADER) and technician.team_id != actor.team_id:
         raise NotPermitted(_("A team leader dispatches only to the own team."))
 
 
-def _after_dispatch(order: WorkOrder, *, at, actor, details):
-    for kind in CLOCKS_AT_DISPATCH.get(order.order_type, []):
-        sla.open_deadline(order, kind, at)
-
-
-def _before_accept(order: WorkOrder, *, at, actor, details):
-    order.responded_at = at
-    sla.meet_deadline(order, DeadlineKind.RESPONSE, at)
-
-
-def _before_appoint(order: WorkOrder, *, at, actor, details):
-    starts, ends = details.get("starts_at"), details.get("ends_at")
-    if not starts or not ends or ends <= starts:
-        raise RuleViolation(
-            _("An appointment needs a start and a later end."), code="appointment_window_invalid"
-        )
-    order.appointment_starts_at = starts
-    order.appointment_ends_at = ends
-
-
-def _before_complete(order: WorkOrder, *, at, actor, details):
-    if order.requires_survey and order.survey_completed_at is None:
-        raise RuleViolation(
-            _("Record the survey before completing the installation."),
-            code="survey_not_completed",
-        )
-    if order.requires_survey and order.survey_conditions_met is False:
-        raise RuleViolation(
-            _("The survey found the installation conditions not met: return or cancel it."),
-            code="survey_conditions_not_met",
-        )
-    order.completed_at = at
-    clock = COMPLETION_CLOCK.get(order.order_type)
-    if clock:
-        sla.meet_deadline(order, clock, at)
-
-
-def _before_rework(order: WorkOrder, *, at, actor, details):
-    """R-SITE-6: the rejected completion does not count; the clock runs on until the rework."""
-    order.completed_at = None
-    clock = COMPLETION_CLOCK.get(order.order_type)
-    if clock:
-        previous = sla.reopen_deadline(order, clock)
-        if previous is not None:  # the timeline keeps what the rejected completion had met
-            details["reopened_clock"] = {"deadline": clock, "previous_met_at": previous.isoformat()}
-
-
-def _before_close(order: WorkOrder, *, at, actor, details):
-    order.closed_at = at
-
-
-def _before_return(order: WorkOrder, *, at, actor, details):
-    order.technician = None
-    if order.requires_survey and order.survey_completed_at is not None:
-        # The next technician surveys again (e.g. after the network was rectified).
-        details["cleared_survey"] = {
-            "completed_at": order.survey_completed_at.isoformat(),
-            "conditions_met": order.survey_conditions_met,
-        }
-        order.survey_completed_at = None
-        order.survey_conditions_met = None
-
-
-def _before_cancel(order: WorkOrder, *, at, actor, details):
-    sla.void_open_deadlines(order, at)
-
-
-_BEFORE = {
-    "dispatch": _before_dispatch,
-    "accept": _before_accept,
-    "appoint": _before_appoint,
-    "complete": _before_complete,
-    "rework": _before_rework,
-    "close": _before_close,
-    "return": _before_return,
-    "cancel": _before_cancel,
-}
-_AFTER = {"dispatch": _after_dispatch}
-
-
+@transaction.atomic(durable=True)
 def dispatch_order(
-    order: WorkOrder, *, technician: Technician, actor: User, occurred_at=None
+    order: WorkOrder, *, technician: Technician, actor: User, occurred_at=None, reason: str = ""
 ) -> WorkOrder:
     """Send the order to a technician: starts the response and contact clocks (R-SLA-1, R-SLA-4)."""
-    return transition(
-        order, "dispatch", actor=actor, occurred_at=occurred_at, technician=technician
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        check_dispatchable(locked, technician, actor=actor, on=local_date(at))
+        locked.technician = technician
+        locked.dispatched_at = at
+        return ["technician", "dispatched_at"], {"technician": technician.staff_no}
+
+    locked, at = _apply_transition(
+        order, "dispatch", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
     )
+    for kind in policy_for(locked.order_type).clocks_at_dispatch:
+        sla.open_deadline(locked, kind, at)
+    return locked
 
 
-# --- actions that keep the status ------------------------------------------------------------
+@transaction.atomic(durable=True)
+def accept_order(order: WorkOrder, *, actor: User, occurred_at=None, reason: str = "") -> WorkOrder:
+    """The technician takes the order: meets the 15-minute response clock (R-SLA-1)."""
 
-HANDOVER_ROLES = {
-    Role.ADMIN,
-    Role.BRANCH_MANAGER,
-    Role.DISPATCHER,
-    Role.TEAM_LEADER,
-    Role.TECHNICIAN,
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        locked.responded_at = at
+        sla.meet_deadline(locked, DeadlineKind.RESPONSE, at)
+        return ["responded_at"], {}
+
+    return _apply_transition(
+        order, "accept", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
+
+
+@transaction.atomic(durable=True)
+def return_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None) -> WorkOrder:
+    """The technician gives the order back to dispatch, with a reason. A survey already recorded
+    is cleared: the next technician surveys again (e.g. after the network was rectified)."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        locked.technician = None
+        if not (locked.requires_survey and locked.survey_completed_at is not None):
+            return ["technician"], {}
+        cleared = {
+            "completed_at": locked.survey_completed_at.isoformat(),
+            "conditions_met": locked.survey_conditions_met,
+        }
+        locked.survey_completed_at = None
+        locked.survey_conditions_met = None
+        fields = ["technician", "survey_completed_at", "survey_conditions_met"]
+        return fields, {"cleared_survey": cleared}
+
+    return _apply_transition(
+        order, "return", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
+
+
+@transaction.atomic(durable=True)
+def book_appointment(
+    order: WorkOrder,
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    actor: User,
+    occurred_at=None,
+    reason: str = "",
+) -> WorkOrder:
+    """The visit's window agreed with the customer (R-APT-1)."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        if not starts_at or not ends_at or ends_at <= starts_at:
+            raise RuleViolation(
+                _("An appointment needs a start and a later end."),
+                code="appointment_window_invalid",
+            )
+        locked.appointment_starts_at = starts_at
+        locked.appointment_ends_at = ends_at
+        window = {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()}
+        return ["appointment_starts_at", "appointment_ends_at"], window
+
+    return _apply_transition(
+        order, "appoint", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
+
+
+@transaction.atomic(durable=True)
+def depart_order(order: WorkOrder, *, actor: User, occurred_at=None, reason: str = "") -> WorkOrder:
+    """The technician sets off to the customer."""
+    return _apply_transition(order, "depart", actor=actor, occurred_at=occurred_at, reason=reason)[
+        0
+    ]
+
+
+@transaction.atomic(durable=True)
+def arrive_on_site(
+    order: WorkOrder, *, actor: User, occurred_at=None, reason: str = ""
+) -> WorkOrder:
+    """The technician checks in at the customer's."""
+    return _apply_transition(order, "arrive", actor=actor, occurred_at=occurred_at, reason=reason)[
+        0
+    ]
+
+
+@transaction.atomic(durable=True)
+def complete_order(
+    order: WorkOrder, *, actor: User, occurred_at=None, reason: str = ""
+) -> WorkOrder:
+    """The work is done: meets the type's completion clock. An install that needed a survey
+    completes only after a survey that found the conditions met (R-SLA-3). The acceptance gate
+    (ROADMAP 2) joins here."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        if locked.requires_survey and locked.survey_completed_at is None:
+            raise RuleViolation(
+                _("Record the survey before completing the installation."),
+                code="survey_not_completed",
+            )
+        if locked.requires_survey and locked.survey_conditions_met is False:
+            raise RuleViolation(
+                _("The survey found the installation conditions not met: return or cancel it."),
+                code="survey_conditions_not_met",
+            )
+        locked.completed_at = at
+        clock = policy_for(locked.order_type).completion_clock
+        if clock:
+            sla.meet_deadline(locked, clock, at)
+        return ["completed_at"], {}
+
+    return _apply_transition(
+        order, "complete", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
+
+
+@transaction.atomic(durable=True)
+def rework_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None) -> WorkOrder:
+    """R-SITE-6: the customer is not satisfied; the rejected completion does not count and the
+    clock runs on until the rework is done. The timeline keeps what the completion had met."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        locked.completed_at = None
+        clock = policy_for(locked.order_type).completion_clock
+        previous = sla.reopen_deadline(locked, clock) if clock else None
+        data = {}
+        if previous is not None:
+            data["reopened_clock"] = {"deadline": clock, "previous_met_at": previous.isoformat()}
+        return ["completed_at"], data
+
+    return _apply_transition(
+        order, "rework", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
+
+
+@transaction.atomic(durable=True)
+def confirm_order(
+    order: WorkOrder, *, actor: User, occurred_at=None, reason: str = ""
+) -> WorkOrder:
+    """The customer confirmed the work (签字确认)."""
+    return _apply_transition(order, "confirm", actor=actor, occurred_at=occurred_at, reason=reason)[
+        0
+    ]
+
+
+@transaction.atomic(durable=True)
+def close_order(order: WorkOrder, *, actor: User, occurred_at=None, reason: str = "") -> WorkOrder:
+    """The office closes a confirmed order."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        locked.closed_at = at
+        return ["closed_at"], {}
+
+    return _apply_transition(
+        order, "close", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
+
+
+@transaction.atomic(durable=True)
+def suspend_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None) -> WorkOrder:
+    """Put an order being worked on hold, with a reason; `resume_order` returns it."""
+    return _apply_transition(order, "suspend", actor=actor, occurred_at=occurred_at, reason=reason)[
+        0
+    ]
+
+
+@transaction.atomic(durable=True)
+def resume_order(order: WorkOrder, *, actor: User, occurred_at=None, reason: str = "") -> WorkOrder:
+    """A suspended order goes back to the status it was suspended from."""
+    return _apply_transition(order, "resume", actor=actor, occurred_at=occurred_at, reason=reason)[
+        0
+    ]
+
+
+@transaction.atomic(durable=True)
+def cancel_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None) -> WorkOrder:
+    """Cancel with a reason: running clocks stop (recorded breaches stay) and the splitter port
+    is free for another service."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        sla.void_open_deadlines(locked, at)
+        if not locked.holds_port:
+            return [], {}
+        locked.holds_port = False
+        return ["holds_port"], {"released_port": str(locked.splitter_port)}
+
+    return _apply_transition(
+        order, "cancel", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
+
+
+#: The lifecycle verbs by action name (states.TRANSITIONS), for callers that receive a name.
+VERBS: dict[str, Callable[..., WorkOrder]] = {
+    "dispatch": dispatch_order,
+    "accept": accept_order,
+    "return": return_order,
+    "appoint": book_appointment,
+    "depart": depart_order,
+    "arrive": arrive_on_site,
+    "complete": complete_order,
+    "rework": rework_order,
+    "confirm": confirm_order,
+    "close": close_order,
+    "suspend": suspend_order,
+    "resume": resume_order,
+    "cancel": cancel_order,
 }
 
 
-@transaction.atomic
+def perform(
+    order: WorkOrder, action: str, *, actor: User, occurred_at=None, reason: str = "", **details
+) -> WorkOrder:
+    """Run the lifecycle verb named `action` (the API's and the pages' buttons)."""
+    verb = VERBS.get(action)
+    if verb is None:
+        raise IllegalTransition(_("Unknown action."), action=action)
+    return verb(order, actor=actor, occurred_at=occurred_at, reason=reason, **details)
+
+
+# --- work that keeps the status --------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
 def handover_order(
     order: WorkOrder, *, to: Technician, reason: str, actor: User, occurred_at=None
 ) -> WorkOrder:
     """首问负责制 (R-ORD-5): ownership passes only by a handover with a reason, on the timeline."""
-    locked = lock_order(order)
-    if actor.role not in HANDOVER_ROLES and not actor.is_superuser:
-        raise NotPermitted(_("Your role may not hand orders over."))
-    check_scope(locked, actor)
-    if actor.role == Role.TECHNICIAN and not is_owner(locked, actor):
-        raise NotPermitted(_("Only the owner of the order may hand it over."))
-    if locked.status not in OWNED:
-        raise IllegalTransition(
-            _("Only an order a technician owns can be handed over."),
-            action="handover",
-            status=locked.status,
-        )
+    guarded = guard_order(
+        order,
+        actor=actor,
+        permission="order.handover",
+        action="handover",
+        statuses=OWNED,
+        status_message=_("Only an order a technician owns can be handed over."),
+        occurred_at=occurred_at,
+    )
+    locked, at = guarded.order, guarded.at
     if not reason.strip():
         raise RuleViolation(_("Give a reason."), code="reason_required")
     if to.pk == locked.technician_id:
         raise RuleViolation(_("The order already belongs to this technician."), code="same_owner")
-    at = action_time(occurred_at, locked)
     check_dispatchable(locked, to, actor=actor, on=local_date(at))
     previous = locked.technician
     locked.technician = to
-    locked.save()
-    record_event(
+    locked.save(update_fields=["technician", "updated_at"])
+    events.order_handed_over(
         locked,
-        EventKind.HANDOVER,
         actor=actor,
-        occurred_at=at,
-        action="handover",
-        before=locked.status,
-        after=locked.status,
-        note=reason,
-        from_technician=previous.staff_no if previous else None,
-        to_technician=to.staff_no,
+        at=at,
+        reason=reason,
+        from_staff_no=previous.staff_no if previous else None,
+        to_staff_no=to.staff_no,
     )
+    _copy_fields(locked, order)
     return locked
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_survey_completed(
     order: WorkOrder, *, conditions_met: bool, note: str, actor: User, occurred_at=None
 ) -> WorkOrder:
     """The survey of an install that needed one is done: meets the survey clock and, when the
     conditions are met, starts the 3-working-day install clock from that day (R-SLA-3)."""
-    locked = lock_order(order)
-    check_scope(locked, actor)
-    if actor.role != Role.TECHNICIAN or not is_owner(locked, actor):
-        raise NotPermitted(_("Only the technician the order is assigned to may do this."))
+    guarded = guard_order(
+        order,
+        actor=actor,
+        permission="order.complete_survey",
+        action="complete_survey",
+        statuses=OWNED,
+        status_message=_("The survey can be recorded only while the order is being worked."),
+        occurred_at=occurred_at,
+        owner_only=True,
+    )
+    locked, at = guarded.order, guarded.at
     if not locked.requires_survey or locked.survey_completed_at is not None:
         raise IllegalTransition(
             _("This order has no survey waiting."), action="complete_survey", status=locked.status
         )
-    if locked.status not in OWNED:
-        raise IllegalTransition(
-            _("The survey can be recorded only while the order is being worked."),
-            action="complete_survey",
-            status=locked.status,
-        )
-    at = action_time(occurred_at, locked)
     locked.survey_completed_at = at
     locked.survey_conditions_met = conditions_met
-    locked.save()
+    locked.save(update_fields=["survey_completed_at", "survey_conditions_met", "updated_at"])
     sla.meet_deadline(locked, DeadlineKind.SURVEY, at)
     if conditions_met:
         sla.open_deadline(locked, DeadlineKind.INSTALL, at)
-    record_event(
-        locked,
-        EventKind.SURVEY_COMPLETED,
-        actor=actor,
-        occurred_at=at,
-        action="complete_survey",
-        note=note,
-        conditions_met=conditions_met,
-    )
+    events.survey_recorded(locked, actor=actor, at=at, conditions_met=conditions_met, note=note)
+    _copy_fields(locked, order)
     return locked
+
+
+def note_first_contact(locked: WorkOrder, at: dt.datetime) -> None:
+    """The first contact attempt on a locked order (R-SLA-4): stamps it and meets the contact
+    clock. Called by `dispatch.actions.record_contact_attempt` inside its transaction."""
+    if locked.first_contact_at is not None:
+        return
+    locked.first_contact_at = at
+    locked.save(update_fields=["first_contact_at", "updated_at"])
+    sla.meet_deadline(locked, DeadlineKind.CONTACT, at)
+
+
+@transaction.atomic(durable=True)
+def reveal_order_contact(
+    order: WorkOrder, *, actor: User, reason: str = "", channel: str = "web"
+) -> Customer:
+    """The order's customer with full name, phone, address and location; each reveal is logged
+    (R-CUS-5). The caller has fetched `order` through `visible_to(actor)`. A technician sees
+    the contact only while the order is open."""
+    require(actor, "customer.reveal")
+    check_scope(order, actor)
+    if is_role(actor, Role.TECHNICIAN) and order.status in TERMINAL:
+        raise NotPermitted(_("The order is no longer open: its contact stays masked."))
+    if order.customer is None:
+        raise RuleViolation(_("This order has no customer."), code="no_customer")
+    record_unmasking(
+        order.customer, actor=actor, channel=channel, reason=reason, work_order_id=order.pk
+    )
+    return order.customer

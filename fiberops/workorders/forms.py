@@ -2,17 +2,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fiberops.core.clock import local_date, now
-from fiberops.network.models import SplitterPort
+from fiberops.network.queries import find_port
 from fiberops.sla.choices import DeadlineState
+from fiberops.sla.queries import SLA_FILTERS
 from fiberops.workforce.models import Grid, Technician
+from fiberops.workforce.queries import dispatch_candidates
 from fiberops.workorders.actions import CustomerData, IntakeData
-from fiberops.workorders.queries import SLA_FILTERS
-from fiberops.workorders.states import CUSTOMER_TYPES, OrderType, Status
+from fiberops.workorders.policy import policy_for
+from fiberops.workorders.states import OrderType, Status
 
 SLA_LABELS = {
-    "breached": DeadlineState.BREACHED.label,
+    "breached": _("Late now"),
     "warning": DeadlineState.WARNING.label,
     "on_track": DeadlineState.PENDING.label,
+    "met_late": DeadlineState.MET_LATE.label,
     "met": DeadlineState.MET.label,
 }
 
@@ -43,27 +46,60 @@ class OrderFilterForm(forms.Form):
         self.fields["grid"].queryset = Grid.objects.visible_to(user).distinct()  # type: ignore[attr-defined]
 
 
+class TechnicianSelect(forms.Select):
+    """Technicians whose certification (上岗认证) has expired are listed but cannot be chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disabled_values: set[str] = set()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class DispatchForm(forms.Form):
+    """The technicians this user may give the order to (`dispatch_candidates`, shared with the
+    API), the order's own grid first."""
+
     technician = forms.ModelChoiceField(
         label=_("technician"),
         queryset=Technician.objects.none(),
         to_field_name="staff_no",
         empty_label=_("Choose a technician"),
+        widget=TechnicianSelect,
     )
 
     def __init__(self, *args, order, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["technician"].queryset = (  # type: ignore[attr-defined]
-            Technician.objects.visible_to(user)
-            .filter(team__grid__branch=order.grid.branch_id, is_active=True)
-            .select_related("team__grid")
-            .order_by("team__grid__code", "staff_no")
+        self.today = local_date(now())
+        field = self.fields["technician"]
+        candidates = list(
+            dispatch_candidates(user, branch_id=order.grid.branch_id, grid_id=order.grid_id)
         )
-        today = local_date(now())
-        self.fields["technician"].label_from_instance = lambda t: (  # type: ignore[attr-defined]
+        field.queryset = Technician.objects.filter(pk__in=[t.pk for t in candidates])  # type: ignore[attr-defined]
+        field.widget.disabled_values = {  # type: ignore[attr-defined]
+            t.staff_no for t in candidates if not t.is_certified_on(self.today)
+        }
+        field.label_from_instance = lambda t: (  # type: ignore[attr-defined]
             f"{t.name}（{t.staff_no}，{t.team.grid.name}）"
-            + ("" if t.is_certified_on(today) else " ⚠")
+            + ("" if t.is_certified_on(self.today) else " · " + str(_("certification expired")))
         )
+        # The choices keep the candidates' order (own grid first) without a second query.
+        label = field.label_from_instance  # type: ignore[attr-defined]
+        field.choices = [("", field.empty_label)] + [  # type: ignore[attr-defined]
+            (t.staff_no, label(t)) for t in candidates
+        ]
+
+    def clean_technician(self):
+        technician = self.cleaned_data["technician"]
+        if not technician.is_certified_on(self.today):
+            raise forms.ValidationError(
+                _("This technician's certification has expired: choose another.")
+            )
+        return technician
 
 
 class ReasonForm(forms.Form):
@@ -107,15 +143,13 @@ class ManualOrderForm(forms.Form):
 
     def clean(self):
         data = super().clean() or {}
-        if data.get("order_type") in CUSTOMER_TYPES:
+        if data.get("order_type") and policy_for(data["order_type"]).needs_customer:
             for name in ("customer_name", "customer_phone", "customer_address"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, _("This order type needs a customer."))
         box, port = data.get("splitter_box"), data.get("port")
         if box or port:
-            found = SplitterPort.objects.filter(
-                box__code=box or "", number=port or 0, box__grid=data.get("grid")
-            ).first()
+            found = find_port(box or "", port or 0, data.get("grid"))
             if found is None:
                 self.add_error("splitter_box", _("No such splitter box and port in this grid."))
             data["splitter_port"] = found

@@ -5,10 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fiberops.dispatch.models import ContactChannel, ContactOutcome
-from fiberops.sla.choices import DeadlineKind
 from fiberops.workforce.models import ScopedQuerySet, Team
-from fiberops.workorders.states import TRANSITIONS, OrderType, Status
+from fiberops.workorders.states import OrderType, Status
 
 
 class WorkOrderQuerySet(ScopedQuerySet):
@@ -57,6 +55,14 @@ class WorkOrder(models.Model):
         null=True,
         blank=True,
         related_name="orders",
+    )
+    holds_port = models.BooleanField(
+        _("holds its splitter port"),
+        default=False,
+        help_text=_(
+            "An install or relocation takes its port for a live service; cancelling releases it. "
+            "A port holds one live service."
+        ),
     )
     description = models.TextField(_("description"), blank=True)
     requires_survey = models.BooleanField(
@@ -108,6 +114,11 @@ class WorkOrder(models.Model):
             models.Index(fields=["technician", "status"], name="workorder_technician_status"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["splitter_port"],
+                condition=Q(holds_port=True),
+                name="workorder_one_live_service_per_port",
+            ),
             models.CheckConstraint(
                 name="workorder_owned_status_has_technician",
                 condition=~Q(
@@ -122,6 +133,10 @@ class WorkOrder(models.Model):
 
 
 class EventKind(models.TextChoices):
+    """Kinds of timeline entries. The first five are `OrderEvent` rows written by
+    `workorders/events.py`; the SLA kinds are read from the clock's own rows (`sla/queries.py`)
+    when the timeline is shown, so the SLA app never writes the orders' tables."""
+
     CREATED = "created", _("Created")
     TRANSITION = "transition", _("Status changed")
     HANDOVER = "handover", _("Handed over")
@@ -130,6 +145,15 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACH = "sla_breach", _("SLA breach")
     CALENDAR_RECALCULATED = "calendar_recalculated", _("Deadline recalculated")
+
+
+#: Events that change an order; a device-reported action may not predate the latest of them.
+CHANGE_EVENTS = (
+    EventKind.CREATED,
+    EventKind.TRANSITION,
+    EventKind.HANDOVER,
+    EventKind.SURVEY_COMPLETED,
+)
 
 
 class OrderEventQuerySet(models.QuerySet):
@@ -181,30 +205,3 @@ class OrderEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Order events are append-only (R-ORD-4).")
-
-    @property
-    def from_status_label(self) -> str:
-        return str(Status(self.from_status).label) if self.from_status else ""
-
-    @property
-    def to_status_label(self) -> str:
-        return str(Status(self.to_status).label) if self.to_status else ""
-
-    @property
-    def action_label(self) -> str:
-        transition = TRANSITIONS.get(self.action)
-        return str(transition.label) if transition else ""
-
-    @property
-    def deadline_label(self) -> str:
-        kind = (self.data or {}).get("deadline")
-        return str(DeadlineKind(kind).label) if kind in DeadlineKind.values else ""
-
-    @property
-    def contact_label(self) -> str:
-        data = self.data or {}
-        if data.get("channel") not in ContactChannel.values:
-            return ""
-        outcome = data.get("outcome")
-        outcome_label = ContactOutcome(outcome).label if outcome in ContactOutcome.values else ""
-        return f"{ContactChannel(data['channel']).label} · {outcome_label}"

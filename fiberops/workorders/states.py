@@ -1,12 +1,11 @@
 """The work-order lifecycle as a table (R-ORD-3). docs/workorder-lifecycle.md is kept in step by
-a test; nothing but `actions.transition` changes `WorkOrder.status`."""
+a test; nothing but `actions._apply_transition` changes `WorkOrder.status`. Who may perform each
+action is `order.<action>` in `accounts/permissions.py`."""
 
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from fiberops.accounts.choices import Role
 
 
 class OrderType(models.TextChoices):
@@ -20,12 +19,6 @@ class OrderType(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     INSPECTION = "inspection", _("Inspection")
     RECTIFICATION = "rectification", _("Network rectification")
-
-
-#: Types served at a customer's home: they need a customer and a contact with them.
-CUSTOMER_TYPES = {"survey", "install", "relocation", "removal", "fault", "complaint"}
-#: Types whose completion needs the survey done first when `requires_survey` is set.
-SURVEYABLE_TYPES = {"install", "relocation"}
 
 
 class Status(models.TextChoices):
@@ -49,25 +42,21 @@ OWNED = frozenset(
     {Status.DISPATCHED, Status.ACCEPTED, Status.APPOINTED, Status.EN_ROUTE, Status.ON_SITE}
 )
 
-SUPERVISORS = frozenset({Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER})
-FIELD = frozenset({Role.TECHNICIAN})
-
 
 @dataclass(frozen=True)
 class Transition:
     """An action that moves an order from one of `sources` to `target` (None: back to where it was
-    suspended from). `roles` may perform it; `own_order_only` limits technicians to their orders."""
+    suspended from). The roles that may perform it: `roles_for(f"order.{action}")`."""
 
     action: str
     sources: frozenset[str]
     target: str | None
-    roles: frozenset[str]
     label: str
     needs_reason: bool = False
 
 
-def _t(action, sources, target, roles, label, needs_reason=False) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), label, needs_reason)
+def _t(action, sources, target, label, needs_reason=False) -> Transition:
+    return Transition(action, frozenset(sources), target, label, needs_reason)
 
 
 S = Status
@@ -78,15 +67,13 @@ TRANSITIONS: dict[str, Transition] = {
             "dispatch",
             {S.NEW, S.RETURNED},
             S.DISPATCHED,
-            SUPERVISORS | {Role.TEAM_LEADER},
             _("Dispatch"),
         ),
-        _t("accept", {S.DISPATCHED}, S.ACCEPTED, FIELD, _("Accept")),
+        _t("accept", {S.DISPATCHED}, S.ACCEPTED, _("Accept")),
         _t(
             "return",
             {S.DISPATCHED, S.ACCEPTED, S.APPOINTED, S.EN_ROUTE, S.ON_SITE},
             S.RETURNED,
-            FIELD,
             _("Return to dispatch"),
             True,
         ),
@@ -94,22 +81,20 @@ TRANSITIONS: dict[str, Transition] = {
             "appoint",
             {S.ACCEPTED, S.APPOINTED, S.EN_ROUTE, S.ON_SITE},
             S.APPOINTED,
-            FIELD,
             _("Book appointment"),
         ),
-        _t("depart", {S.ACCEPTED, S.APPOINTED}, S.EN_ROUTE, FIELD, _("Set off")),
-        _t("arrive", {S.EN_ROUTE}, S.ON_SITE, FIELD, _("Check in on site")),
-        _t("complete", {S.ON_SITE}, S.COMPLETED, FIELD, _("Complete")),
-        _t("rework", {S.COMPLETED}, S.ON_SITE, FIELD, _("Rework (customer not satisfied)"), True),
-        _t("confirm", {S.COMPLETED}, S.CONFIRMED, FIELD, _("Customer confirmed")),
-        _t("close", {S.CONFIRMED}, S.CLOSED, SUPERVISORS | {Role.QUALITY_AUDITOR}, _("Close")),
-        _t("suspend", OWNED, S.SUSPENDED, SUPERVISORS | {Role.TEAM_LEADER}, _("Suspend"), True),
-        _t("resume", {S.SUSPENDED}, None, SUPERVISORS | {Role.TEAM_LEADER}, _("Resume")),
+        _t("depart", {S.ACCEPTED, S.APPOINTED}, S.EN_ROUTE, _("Set off")),
+        _t("arrive", {S.EN_ROUTE}, S.ON_SITE, _("Check in on site")),
+        _t("complete", {S.ON_SITE}, S.COMPLETED, _("Complete")),
+        _t("rework", {S.COMPLETED}, S.ON_SITE, _("Rework (customer not satisfied)"), True),
+        _t("confirm", {S.COMPLETED}, S.CONFIRMED, _("Customer confirmed")),
+        _t("close", {S.CONFIRMED}, S.CLOSED, _("Close")),
+        _t("suspend", OWNED, S.SUSPENDED, _("Suspend"), True),
+        _t("resume", {S.SUSPENDED}, None, _("Resume")),
         _t(
             "cancel",
             {S.NEW, S.DISPATCHED, S.ACCEPTED, S.APPOINTED, S.SUSPENDED, S.RETURNED},
             S.CANCELLED,
-            SUPERVISORS | {Role.INTEGRATION},
             _("Cancel"),
             True,
         ),

@@ -8,13 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fiberops.accounts.permissions import may
 from fiberops.core.clock import now
 from fiberops.core.errors import DomainError
-from fiberops.customers.actions import reveal_customer_contact
-from fiberops.workorders import actions, queries
+from fiberops.sla import queries as sla_queries
+from fiberops.workorders import actions
 from fiberops.workorders.forms import DispatchForm, ManualOrderForm, OrderFilterForm, ReasonForm
 from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.states import TRANSITIONS
+from fiberops.workorders.timeline import order_timeline
 
 #: Lifecycle buttons offered on the order page (the rest need forms that come with later work).
 SIMPLE_ACTIONS = ["accept", "depart", "arrive", "complete", "confirm", "close", "resume"]
@@ -24,7 +26,7 @@ REASON_ACTIONS = ["suspend", "cancel", "return"]
 @login_required
 def order_create(request):
     """Manual creation (R-ORD-2): a customer's call to the desk, a dispatcher's own job."""
-    if request.user.role not in actions.MANUAL_ROLES and not request.user.is_superuser:
+    if not may(request.user, "order.create_manual"):
         raise PermissionDenied
     form = ManualOrderForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -44,6 +46,8 @@ def order_create(request):
 
 @login_required
 def order_list(request):
+    """Orders in scope, most urgent first: late clocks, then clocks due soon, then by the next
+    due time (a dispatcher's order of work)."""
     form = OrderFilterForm(request.GET or None, user=request.user)
     orders = WorkOrder.objects.visible_to(request.user).with_list_relations()
     current = now()
@@ -58,12 +62,13 @@ def order_list(request):
         if data["grid"]:
             orders = orders.filter(grid=data["grid"])
         if data["sla"]:
-            orders = queries.filter_sla_state(orders, data["sla"], current)
+            orders = sla_queries.filter_sla_state(orders, data["sla"], current)
+    orders = sla_queries.order_by_urgency(orders, current)
     page = Paginator(orders, 25).get_page(request.GET.get("page"))
-    rows = [(order, queries.worst_state(order, current)) for order in page]
+    rows = [(order, sla_queries.worst_state(order.deadlines.all(), current)) for order in page]
     query = request.GET.copy()
     query.pop("page", None)
-    may_create = request.user.role in actions.MANUAL_ROLES or request.user.is_superuser
+    may_create = may(request.user, "order.create_manual")
     return render(
         request,
         "workorders/order_list.html",
@@ -87,7 +92,7 @@ def _visible_order(request, pk) -> WorkOrder:
 
 
 def _may(user, action: str) -> bool:
-    return user.role in TRANSITIONS[action].roles or user.is_superuser
+    return may(user, f"order.{action}")
 
 
 @login_required
@@ -99,8 +104,8 @@ def order_detail(request, pk):
     context = {
         "order": order,
         "deadlines": deadlines,
-        "events": order.events.select_related("actor"),
-        "calendar_warning": queries.calendar_warning(order),
+        "events": order_timeline(order),
+        "calendar_warning": sla_queries.calendar_warning(order.deadlines.all()),
         "dispatch_form": (
             DispatchForm(order=order, user=request.user)
             if "dispatch" in allowed and _may(request.user, "dispatch")
@@ -122,7 +127,8 @@ def order_detail(request, pk):
 
 
 def _refusal(request, error: DomainError) -> None:
-    messages.error(request, f"{error.message}（{error.code}）")
+    """The refusal in the reader's language; the stable code is for the API, not for people."""
+    messages.error(request, str(error.message))
 
 
 @login_required
@@ -131,7 +137,8 @@ def dispatch_order(request, pk):
     order = _visible_order(request, pk)
     form = DispatchForm(request.POST, order=order, user=request.user)
     if not form.is_valid():
-        messages.error(request, _("Choose a technician from the list."))
+        errors = form.errors.get("technician") or [_("Choose a technician from the list.")]
+        messages.error(request, str(errors[0]))
         return redirect("workorders:detail", pk=pk)
     try:
         actions.dispatch_order(
@@ -156,7 +163,7 @@ def order_action(request, pk, action):
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        actions.transition(order, action, actor=request.user, reason=reason)
+        actions.perform(order, action, actor=request.user, reason=reason)
     except DomainError as error:
         _refusal(request, error)
     else:
@@ -169,7 +176,7 @@ def order_action(request, pk, action):
 def reveal_contact(request, pk):
     order = _visible_order(request, pk)
     try:
-        customer = reveal_customer_contact(
+        customer = actions.reveal_order_contact(
             order, actor=request.user, reason=request.POST.get("reason", ""), channel="web"
         )
     except DomainError as error:

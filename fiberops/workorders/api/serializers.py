@@ -10,15 +10,15 @@ from rest_framework import serializers
 
 from fiberops.core.api import ShanghaiDateTimeField
 from fiberops.core.clock import now
-from fiberops.dispatch.models import ContactChannel, ContactOutcome
-from fiberops.network.models import SplitterPort
-from fiberops.sla.choices import DeadlineKind, DeadlineState
+from fiberops.network.queries import find_port
+from fiberops.sla import queries as sla_queries
+from fiberops.sla.choices import DeadlineKind
 from fiberops.sla.models import Deadline
 from fiberops.workforce.models import Grid
-from fiberops.workorders import queries
 from fiberops.workorders.actions import MANUAL_NUMBER, CustomerData, IntakeData
-from fiberops.workorders.models import OrderEvent, WorkOrder
-from fiberops.workorders.states import CUSTOMER_TYPES, OrderType, Status, allowed_actions
+from fiberops.workorders.models import EventKind, WorkOrder
+from fiberops.workorders.policy import policy_for
+from fiberops.workorders.states import OrderType, Status, allowed_actions
 
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
@@ -80,17 +80,13 @@ class IntakeSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         errors = {}
-        if attrs["order_type"] in CUSTOMER_TYPES and "customer" not in attrs:
+        if policy_for(attrs["order_type"]).needs_customer and "customer" not in attrs:
             errors["customer"] = [_("This order type needs a customer.")]
         resource = attrs.get("resource")
         if resource:
-            port = (
-                SplitterPort.objects.select_related("box")
-                .filter(box__code=resource["splitter_box"], number=resource["port"])
-                .first()
-            )
+            port = find_port(resource["splitter_box"], resource["port"], attrs["grid"])
             if port is None:
-                errors["resource"] = [_("No such splitter box and port.")]
+                errors["resource"] = [_("No such splitter box and port in this grid.")]
             else:
                 attrs["splitter_port"] = port
         if errors:
@@ -188,37 +184,32 @@ class WorkOrderSerializer(serializers.Serializer):
         return DeadlineSerializer(obj.deadlines.all(), many=True, context=self.context).data
 
     def get_sla_state(self, obj: WorkOrder) -> str | None:
-        return queries.worst_state(obj, self.context.get("now") or now())
+        return sla_queries.worst_state(obj.deadlines.all(), self.context.get("now") or now())
 
     def get_calendar_warning(self, obj: WorkOrder) -> str | None:
-        return queries.calendar_warning(obj)
+        return sla_queries.calendar_warning(obj.deadlines.all())
 
     def get_allowed_actions(self, obj: WorkOrder) -> list[str]:
         return allowed_actions(obj.status)
 
 
-class OrderEventSerializer(serializers.ModelSerializer):
+class OrderEventSerializer(serializers.Serializer):
+    """A line of the order's timeline (`workorders/timeline.py`): an order event (`source`
+    "order", with its `id`) or a line of the SLA clock (`source` "clock", `id` null: warnings and
+    breaches — `occurred_at` is when the clock fell due, `data.noticed_at` when it was recorded —
+    and recalculations)."""
+
+    id = serializers.IntegerField(allow_null=True)
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    source = serializers.ChoiceField(choices=[("order", "order"), ("clock", "clock")])  # type: ignore[assignment]
+    action = serializers.CharField()
+    actor = serializers.CharField(source="actor_username", allow_null=True)
     occurred_at = ShanghaiDateTimeField()
     recorded_at = ShanghaiDateTimeField()
-    actor = serializers.SerializerMethodField()
-
-    class Meta:
-        model = OrderEvent
-        fields = [
-            "id",
-            "kind",
-            "action",
-            "actor",
-            "occurred_at",
-            "recorded_at",
-            "from_status",
-            "to_status",
-            "note",
-            "data",
-        ]
-
-    def get_actor(self, obj: OrderEvent) -> str | None:
-        return obj.actor.username if obj.actor else None
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    data = serializers.DictField()  # type: ignore[assignment]
 
 
 # --- action payloads (every write takes an optional device `occurred_at`: offline replay) ----
@@ -261,15 +252,6 @@ class HandoverSerializer(ActionSerializer):
     reason = serializers.CharField(max_length=500)
 
 
-class ContactAttemptSerializer(ActionSerializer):
-    channel = serializers.ChoiceField(choices=ContactChannel.choices)
-    outcome = serializers.ChoiceField(choices=ContactOutcome.choices)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    recording_ref = serializers.CharField(
-        max_length=128, required=False, allow_blank=True, default=""
-    )
-
-
 class SurveyResultSerializer(ActionSerializer):
     conditions_met = serializers.BooleanField()
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
@@ -285,7 +267,3 @@ class RevealedContactSerializer(serializers.Serializer):
     address = serializers.CharField()
     lat = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
     lng = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
-
-
-SLA_STATES = [*queries.SLA_FILTERS]
-DEADLINE_STATES = DeadlineState.values

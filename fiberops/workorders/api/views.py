@@ -3,54 +3,80 @@
 from typing import cast
 
 from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
+from fiberops.accounts.permissions import may
 from fiberops.core.clock import now
 from fiberops.core.idempotency import IdempotentWritesMixin
-from fiberops.customers.actions import reveal_customer_contact
-from fiberops.dispatch.actions import record_contact_attempt
+from fiberops.sla import queries as sla_queries
 from fiberops.workforce.models import Technician
-from fiberops.workorders import actions, queries
+from fiberops.workforce.queries import dispatch_candidates
+from fiberops.workorders import actions
 from fiberops.workorders.api import serializers as s
 from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.states import TRANSITIONS
+from fiberops.workorders.timeline import order_timeline
 
 
-def _technician(staff_no: str, actor: User, field: str = "technician") -> Technician:
-    """Look a staff number up within the caller's scope: out of scope reads as unknown. A
-    technician handing an order over may name any colleague of the own branch (R-ORD-5)."""
-    own = getattr(actor, "technician", None) if actor.role == Role.TECHNICIAN else None
-    candidates = (
-        Technician.objects.filter(team__grid__branch=own.team.grid.branch_id)
-        if own is not None
-        else Technician.objects.visible_to(actor)
+def _technician(staff_no: str, actor: User, order: WorkOrder, field: str = "technician"):
+    """Look a staff number up among the technicians the caller may give this order to
+    (`dispatch_candidates`, shared with the pages): out of scope reads as unknown."""
+    tech: Technician | None = (
+        dispatch_candidates(actor, branch_id=order.grid.branch_id, grid_id=order.grid_id)
+        .filter(staff_no=staff_no)
+        .first()
     )
-    tech = candidates.select_related("team__grid").filter(staff_no=staff_no).first()
     if tech is None:
-        raise ValidationError({field: ["No technician with this staff number."]})
+        raise ValidationError({field: [_("No technician with this staff number.")]})
     return tech
 
 
-class WorkOrderViewSet(
-    IdempotentWritesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """Work orders in the caller's scope. Out of scope reads are 404 (docs/architecture.md).
-    Every write accepts an `Idempotency-Key` header and a device `occurred_at`."""
-
-    serializer_class = s.WorkOrderSerializer
+class OrderActionMixin(APIView):
+    """Fetching an order in the caller's scope and answering with it: shared by every app's
+    endpoints under /work-orders/{id}/."""
 
     @property
     def actor(self) -> User:
         """IsAuthenticated has run: the user is a real account."""
         return cast(User, self.request.user)
+
+    def _order(self, pk) -> WorkOrder:
+        if not str(pk).isdigit():
+            raise Http404  # /work-orders/abc/… is a missing order, not a server error
+        return get_object_or_404(
+            WorkOrder.objects.visible_to(self.request.user).select_related("grid__branch"), pk=pk
+        )
+
+    def _respond(self, order: WorkOrder, code=status.HTTP_200_OK) -> Response:
+        fresh = (
+            WorkOrder.objects.with_list_relations()
+            .select_related("splitter_port__box")
+            .get(pk=order.pk)
+        )
+        return Response(s.WorkOrderSerializer(fresh, context={"now": now()}).data, status=code)
+
+
+class WorkOrderViewSet(
+    IdempotentWritesMixin,
+    OrderActionMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Work orders in the caller's scope. Out of scope reads are 404 (docs/architecture.md).
+    Every write accepts an `Idempotency-Key` header and a device `occurred_at`."""
+
+    serializer_class = s.WorkOrderSerializer
 
     def get_queryset(self):
         queryset = WorkOrder.objects.visible_to(self.request.user).with_list_relations()
@@ -66,24 +92,21 @@ class WorkOrderViewSet(
             if params.get(param):
                 queryset = queryset.filter(**{lookup: params[param]})
         if params.get("sla"):
-            if params["sla"] not in queries.SLA_FILTERS:
-                raise ValidationError({"sla": [f"One of {', '.join(queries.SLA_FILTERS)}."]})
-            queryset = queries.filter_sla_state(queryset, params["sla"], now())
+            if params["sla"] not in sla_queries.SLA_FILTERS:
+                raise ValidationError(
+                    {
+                        "sla": [
+                            _("One of %(values)s.") % {"values": ", ".join(sla_queries.SLA_FILTERS)}
+                        ]
+                    }
+                )
+            queryset = sla_queries.filter_sla_state(queryset, params["sla"], now())
+        if params.get("ordering") == "urgency":
+            queryset = sla_queries.order_by_urgency(queryset, now())
         return queryset
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": now()}
-
-    def _order(self, pk) -> WorkOrder:
-        return get_object_or_404(WorkOrder.objects.visible_to(self.request.user), pk=pk)
-
-    def _respond(self, order: WorkOrder, code=status.HTTP_200_OK) -> Response:
-        fresh = (
-            WorkOrder.objects.with_list_relations()
-            .select_related("splitter_port__box")
-            .get(pk=order.pk)
-        )
-        return Response(self.get_serializer(fresh).data, status=code)
 
     @extend_schema(
         parameters=[
@@ -91,7 +114,13 @@ class WorkOrderViewSet(
             OpenApiParameter("order_type", str),
             OpenApiParameter("grid", str, description="Grid code"),
             OpenApiParameter("technician", str, description="Staff number"),
-            OpenApiParameter("sla", str, enum=list(queries.SLA_FILTERS)),
+            OpenApiParameter("sla", str, enum=list(sla_queries.SLA_FILTERS)),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=["urgency"],
+                description="urgency: late clocks first, then due soon, then by next due time",
+            ),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -104,8 +133,8 @@ class WorkOrderViewSet(
         "existing order with 200 and creates nothing.",
     )
     def create(self, request: Request) -> Response:
-        if self.actor.role not in actions.INTAKE_ROLES and not self.actor.is_superuser:
-            raise PermissionDenied("Only the BSS integration and administrators create orders.")
+        if not may(self.actor, "order.intake"):
+            raise PermissionDenied(_("Only the BSS integration and administrators create orders."))
         number = request.data.get("bss_order_no") if hasattr(request.data, "get") else None
         if isinstance(number, str):
             existing = WorkOrder.objects.filter(bss_order_no=number).first()
@@ -126,8 +155,7 @@ class WorkOrderViewSet(
     @action(detail=True, methods=["get"])
     def events(self, request: Request, pk=None) -> Response:
         order = self._order(pk)
-        events = order.events.select_related("actor")
-        return Response(s.OrderEventSerializer(events, many=True).data)
+        return Response(s.OrderEventSerializer(order_timeline(order), many=True).data)
 
     def _transition(self, request: Request, pk, name: str, payload_class, **extra) -> Response:
         order = self._order(pk)
@@ -137,8 +165,8 @@ class WorkOrderViewSet(
         occurred_at = data.pop("occurred_at", None)
         reason = data.pop("reason", "")
         if "technician" in data:
-            data["technician"] = _technician(data["technician"], self.actor)
-        actions.transition(
+            data["technician"] = _technician(data["technician"], self.actor, order)
+        actions.perform(
             order, name, actor=self.actor, occurred_at=occurred_at, reason=reason, **data
         )
         return self._respond(order)
@@ -164,22 +192,12 @@ class WorkOrderViewSet(
         data = payload.validated_data
         actions.handover_order(
             order,
-            to=_technician(data["technician"], self.actor),
+            to=_technician(data["technician"], self.actor, order),
             reason=data["reason"],
             actor=self.actor,
             occurred_at=data.get("occurred_at"),
         )
         return self._respond(order)
-
-    @extend_schema(request=s.ContactAttemptSerializer, responses=s.WorkOrderSerializer)
-    @action(detail=True, methods=["post"], url_path="contact-attempts")
-    def contact_attempts(self, request, pk=None):
-        """Log a contact attempt; the first meets the contact clock (R-SLA-4)."""
-        order = self._order(pk)
-        payload = s.ContactAttemptSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        record_contact_attempt(order, actor=self.actor, **payload.validated_data)
-        return self._respond(order, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.SurveyResultSerializer, responses=s.WorkOrderSerializer)
     @action(detail=True, methods=["post"], url_path="complete-survey")
@@ -198,7 +216,7 @@ class WorkOrderViewSet(
         order = self._order(pk)
         payload = s.RevealSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        customer = reveal_customer_contact(
+        customer = actions.reveal_order_contact(
             order, actor=self.actor, reason=payload.validated_data["reason"], channel="api"
         )
         return Response(s.RevealedContactSerializer(customer).data)

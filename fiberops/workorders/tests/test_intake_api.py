@@ -13,7 +13,9 @@ URL = "/api/v1/work-orders/"
 
 def test_r_ord_2_first_intake_creates_the_order_with_its_deadlines(world):
     response = world.client(world.bss).post(
-        URL, intake_payload(bss_order_no="BSS-1"), format="json"
+        URL,
+        intake_payload(bss_order_no="BSS-1", resource={"splitter_box": "WH01-FX-001", "port": 3}),
+        format="json",
     )
     assert response.status_code == 201, response.content
     body = response.json()

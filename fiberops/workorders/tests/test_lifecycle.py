@@ -7,7 +7,7 @@ import time_machine
 
 from fiberops.core.errors import IllegalTransition, NotPermitted, RuleViolation
 from fiberops.testing import make_order
-from fiberops.workorders.actions import dispatch_order, handover_order, transition
+from fiberops.workorders.actions import dispatch_order, handover_order, perform
 from fiberops.workorders.models import OrderEvent
 
 NOW = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
@@ -35,8 +35,8 @@ def test_r_ord_3_the_happy_path_walks_every_status(world):
     order = make_order(world, order_type="install", accepted_at=NOW - dt.timedelta(hours=1))
     dispatch_order(order, technician=world.technician, actor=world.dispatcher)
     tech = world.technician_user
-    transition(order, "accept", actor=tech)
-    transition(
+    perform(order, "accept", actor=tech)
+    perform(
         order,
         "appoint",
         actor=tech,
@@ -44,8 +44,8 @@ def test_r_ord_3_the_happy_path_walks_every_status(world):
         ends_at=NOW + dt.timedelta(hours=4),
     )
     for action in ["depart", "arrive", "complete", "confirm"]:
-        transition(order, action, actor=tech)
-    transition(order, "close", actor=world.dispatcher)
+        perform(order, action, actor=tech)
+    perform(order, "close", actor=world.dispatcher)
     assert order.status == "closed"
     assert list(order.events.values_list("to_status", flat=True)) == [
         "new",
@@ -66,7 +66,7 @@ def test_r_ord_3_an_illegal_transition_is_refused_and_changes_nothing(world):
     dispatch_order(order, technician=world.technician, actor=world.dispatcher)
     before = snapshot(order)
     with pytest.raises(IllegalTransition) as refused:
-        transition(order, "complete", actor=world.technician_user)
+        perform(order, "complete", actor=world.technician_user)
     assert refused.value.code == "illegal_transition"
     assert snapshot(order) == before
 
@@ -125,24 +125,24 @@ def test_r_sec_2_a_technician_may_not_act_on_someone_elses_order(world):
     order = make_order(world)
     dispatch_order(order, technician=world.teammate, actor=world.dispatcher)
     with pytest.raises(NotPermitted):
-        transition(order, "accept", actor=world.technician_user)
+        perform(order, "accept", actor=world.technician_user)
 
 
 def test_r_ord_3_suspend_and_resume_return_to_the_previous_status(world):
     order = make_order(world)
     dispatch_order(order, technician=world.technician, actor=world.dispatcher)
-    transition(order, "accept", actor=world.technician_user)
+    perform(order, "accept", actor=world.technician_user)
     with pytest.raises(RuleViolation):
-        transition(order, "suspend", actor=world.dispatcher)
-    transition(order, "suspend", actor=world.dispatcher, reason="客户出差，月底回来")
+        perform(order, "suspend", actor=world.dispatcher)
+    perform(order, "suspend", actor=world.dispatcher, reason="客户出差，月底回来")
     assert order.status == "suspended"
-    transition(order, "resume", actor=world.dispatcher)
+    perform(order, "resume", actor=world.dispatcher)
     assert order.status == "accepted"
 
 
 def test_r_ord_3_cancel_voids_running_clocks(world):
     order = make_order(world)
-    transition(order, "cancel", actor=world.bss, reason="客户撤单")
+    perform(order, "cancel", actor=world.bss, reason="客户撤单")
     assert order.status == "cancelled"
     assert order.deadlines.get(kind="install").voided_at == NOW
 
@@ -191,7 +191,7 @@ def test_r_ord_5_handover_moves_ownership_with_a_reason_on_the_timeline(world):
 def test_r_ord_5_a_technician_returning_an_order_gives_it_back_to_dispatch(world):
     order = make_order(world)
     dispatch_order(order, technician=world.technician, actor=world.dispatcher)
-    transition(order, "return", actor=world.technician_user, reason="地址不在本网格")
+    perform(order, "return", actor=world.technician_user, reason="地址不在本网格")
     assert (order.status, order.technician) == ("returned", None)
     dispatch_order(order, technician=world.teammate, actor=world.leader)
     assert order.technician == world.teammate

@@ -1,0 +1,91 @@
+"""Who may do what (R-SEC-1, R-SEC-2): one registry, asked through `may(user, action)`.
+
+Every role check in the code base is a lookup here; no module compares `user.role` with a list of
+its own. A superuser counts as an administrator: `createsuperuser` makes one, and they get the
+administrator's rights, no more. Scope (which orders a user sees) is a separate question, answered
+by `visible_to(user)` on each scoped queryset.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from fiberops.accounts.choices import Role
+
+SUPERVISORS = frozenset({Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER})
+FIELD = frozenset({Role.TECHNICIAN})
+
+#: action name → the roles that may perform it. Lifecycle actions are `order.<action>` with the
+#: action names of `workorders/states.py` (docs/workorder-lifecycle.md lists them).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # creating orders (R-ORD-2): the BSS over the API, the desk and dispatchers by hand
+    "order.intake": frozenset({Role.INTEGRATION, Role.ADMIN}),
+    "order.create_manual": frozenset(
+        {Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER, Role.CS_AGENT}
+    ),
+    # the lifecycle (R-ORD-3)
+    "order.dispatch": SUPERVISORS | {Role.TEAM_LEADER},
+    "order.accept": FIELD,
+    "order.return": FIELD,
+    "order.appoint": FIELD,
+    "order.depart": FIELD,
+    "order.arrive": FIELD,
+    "order.complete": FIELD,
+    "order.rework": FIELD,
+    "order.confirm": FIELD,
+    "order.close": SUPERVISORS | {Role.QUALITY_AUDITOR},
+    "order.suspend": SUPERVISORS | {Role.TEAM_LEADER},
+    "order.resume": SUPERVISORS | {Role.TEAM_LEADER},
+    "order.cancel": SUPERVISORS | {Role.INTEGRATION},
+    # work that keeps the status
+    "order.handover": SUPERVISORS | {Role.TEAM_LEADER, Role.TECHNICIAN},  # R-ORD-5
+    "order.complete_survey": FIELD,  # R-SLA-3
+    "order.record_contact": FIELD,  # R-APT-2, R-SLA-4
+    # personal data (R-CUS-5): each reveal is logged; auditors and the BSS never unmask
+    "customer.reveal": frozenset(
+        {
+            Role.ADMIN,
+            Role.BRANCH_MANAGER,
+            Role.DISPATCHER,
+            Role.TEAM_LEADER,
+            Role.TECHNICIAN,
+            Role.CS_AGENT,
+        }
+    ),
+    # the alert desk (R-SLA-6)
+    "alert.acknowledge": frozenset(
+        {Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER, Role.TEAM_LEADER}
+    ),
+}
+
+#: Messages for refusals, so every caller says the same thing.
+REFUSALS = {
+    "order.intake": _("Only the BSS integration and administrators create orders."),
+    "order.create_manual": _("Your role may not create orders."),
+    "order.handover": _("Your role may not hand orders over."),
+    "customer.reveal": _("Your role may not see customers' full contact details."),
+    "alert.acknowledge": _("Your role may not acknowledge alerts."),
+}
+
+
+def effective_role(user) -> str:
+    """The role rights are looked up by: a superuser is an administrator."""
+    if getattr(user, "is_superuser", False):
+        return Role.ADMIN
+    return getattr(user, "role", "")
+
+
+def may(user, action: str) -> bool:
+    """True when `user`'s role may perform `action` (a key of PERMISSIONS). Unknown actions are
+    a programming error, not a refusal."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return effective_role(user) in PERMISSIONS[action]
+
+
+def roles_for(action: str) -> frozenset[str]:
+    return PERMISSIONS[action]
+
+
+def is_role(user, role: str) -> bool:
+    """Whether the user acts in `role` (for rules that depend on the role itself, e.g. a
+    technician only on the own orders, a team leader only within the team)."""
+    return effective_role(user) == role

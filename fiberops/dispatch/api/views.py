@@ -1,0 +1,36 @@
+"""REST endpoints of customer contact under /work-orders/{id}/contact-attempts/ (R-APT-2,
+R-SLA-4): thin callers of `dispatch.actions`."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from fiberops.core.idempotency import IdempotentWritesMixin
+from fiberops.dispatch.actions import record_contact_attempt
+from fiberops.dispatch.api import serializers as s
+from fiberops.workorders.api.serializers import WorkOrderSerializer
+from fiberops.workorders.api.views import OrderActionMixin
+
+
+class ContactAttemptViewSet(IdempotentWritesMixin, OrderActionMixin, viewsets.ViewSet):
+    """Contact attempts of one order in the caller's scope (out of scope: 404)."""
+
+    @extend_schema(responses=s.ContactAttemptOutSerializer(many=True))
+    def list(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        attempts = order.contact_attempts.select_related("by").order_by("occurred_at", "id")
+        return Response(s.ContactAttemptOutSerializer(attempts, many=True).data)
+
+    @extend_schema(
+        request=s.ContactAttemptSerializer,
+        responses={201: WorkOrderSerializer},
+        description="Log a contact attempt by the order's technician; the first one meets the "
+        "contact clock (R-SLA-4). Answers the order.",
+    )
+    def create(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        payload = s.ContactAttemptSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        record_contact_attempt(order, actor=self.actor, **payload.validated_data)
+        return self._respond(order, status.HTTP_201_CREATED)

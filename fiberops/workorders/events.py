@@ -1,0 +1,114 @@
+"""The order timeline's writers (R-ORD-4): one constructor per kind of `OrderEvent`, the only code
+that creates one. Each is called by an action inside its transaction, after the change it records.
+
+Times inside `data` are ISO 8601 in UTC. SLA warnings, breaches and recalculations are not written
+here: they are read from the clock's own rows when the timeline is shown (`workorders/timeline.py`),
+so the sweeper never writes the orders' tables.
+"""
+
+import datetime as dt
+
+from fiberops.workorders.models import EventKind, OrderEvent, WorkOrder
+
+NOTE_LENGTH = 500
+
+
+def _create(order: WorkOrder, kind: str, *, actor, at: dt.datetime, **fields) -> OrderEvent:
+    fields["note"] = fields.get("note", "")[:NOTE_LENGTH]
+    return OrderEvent.objects.create(order=order, kind=kind, actor=actor, occurred_at=at, **fields)
+
+
+def order_created(order: WorkOrder, *, actor, at: dt.datetime, source: str) -> OrderEvent:
+    """The order was accepted from the BSS (`source="bss"`) or created by hand (`"manual"`)."""
+    return _create(
+        order,
+        EventKind.CREATED,
+        actor=actor,
+        at=at,
+        to_status=order.status,
+        data={"source": source},
+    )
+
+
+def status_changed(
+    order: WorkOrder,
+    *,
+    actor,
+    at: dt.datetime,
+    action: str,
+    before: str,
+    reason: str = "",
+    data: dict | None = None,
+) -> OrderEvent:
+    """A lifecycle action moved the order from `before` to its current status (R-ORD-3)."""
+    return _create(
+        order,
+        EventKind.TRANSITION,
+        actor=actor,
+        at=at,
+        action=action,
+        from_status=before,
+        to_status=order.status,
+        note=reason,
+        data=data or {},
+    )
+
+
+def order_handed_over(
+    order: WorkOrder,
+    *,
+    actor,
+    at: dt.datetime,
+    reason: str,
+    from_staff_no: str | None,
+    to_staff_no: str,
+) -> OrderEvent:
+    """首问负责制 (R-ORD-5): ownership passed to another technician."""
+    return _create(
+        order,
+        EventKind.HANDOVER,
+        actor=actor,
+        at=at,
+        action="handover",
+        from_status=order.status,
+        to_status=order.status,
+        note=reason,
+        data={"from_technician": from_staff_no, "to_technician": to_staff_no},
+    )
+
+
+def contact_attempted(
+    order: WorkOrder,
+    *,
+    actor,
+    at: dt.datetime,
+    channel: str,
+    outcome: str,
+    note: str = "",
+    recording_ref: str = "",
+) -> OrderEvent:
+    """The technician tried to reach the customer (R-APT-2)."""
+    return _create(
+        order,
+        EventKind.CONTACT_ATTEMPT,
+        actor=actor,
+        at=at,
+        action="contact_attempt",
+        note=note,
+        data={"channel": channel, "outcome": outcome, "recording_ref": recording_ref},
+    )
+
+
+def survey_recorded(
+    order: WorkOrder, *, actor, at: dt.datetime, conditions_met: bool, note: str = ""
+) -> OrderEvent:
+    """The survey of an install that needed one is done (R-SLA-3)."""
+    return _create(
+        order,
+        EventKind.SURVEY_COMPLETED,
+        actor=actor,
+        at=at,
+        action="complete_survey",
+        note=note,
+        data={"conditions_met": conditions_met},
+    )
