@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class WorkordersConfig(AppConfig):
     name = "fiberops.workorders"
     label = "workorders"
     verbose_name = _("Work orders")
+
+    def ready(self) -> None:
+        from fiberops.workorders.checks import check_sla_policy_covers_order_types
+
+        checks.register(check_sla_policy_covers_order_types)
