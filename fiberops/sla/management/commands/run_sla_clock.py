@@ -1,5 +1,8 @@
 """The SLA sweeper: records warnings and breaches exactly once (R-SLA-6). Safe to run several
-at once on PostgreSQL (SKIP LOCKED) and on SQLite (IMMEDIATE transactions)."""
+at once on PostgreSQL (SKIP LOCKED) and on SQLite (IMMEDIATE transactions).
+
+SIGTERM and SIGINT (Ctrl-C) stop the loop within `POLL_SECONDS`, also while it waits between
+ticks or before retrying a failed tick; a tick under way is finished first."""
 
 import logging
 import signal
@@ -13,43 +16,68 @@ from fiberops.sla.actions import sweep
 
 logger = logging.getLogger(__name__)
 
+#: Longest a stop request waits while the clock sleeps between ticks.
+POLL_SECONDS = 0.2
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
 
 class Command(BaseCommand):
-    help = "Run one tick of the SLA clock, or keep ticking with --loop."
+    help = "Run one tick of the SLA clock, or keep ticking with --loop (SIGTERM/Ctrl-C stop it)."
+
+    stopping = False
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="tick until interrupted")
         parser.add_argument("--interval", type=float, default=30.0, help="seconds between ticks")
 
     def handle(self, *args, loop, interval, **options):
-        stopping = False
+        if not loop:
+            self.tick(loop=False)
+            return
+        self.stopping = False
+        previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self.request_stop)
+        self.stdout.write(f"SLA clock: ticking every {interval:g} s (SIGTERM or Ctrl-C stops it)")
+        self.stdout.flush()
+        try:
+            while not self.stopping:
+                try:
+                    self.tick(loop=True)
+                except DatabaseError:
+                    # A locked SQLite file or a dropped connection must not stop the clock for good.
+                    logger.exception("SLA clock tick failed; retrying in %s s", interval)
+                    close_old_connections()
+                self.pause(interval)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
+    def request_stop(self, signum, frame) -> None:
+        # Only a flag: the tick under way finishes its transaction, `pause` notices within
+        # POLL_SECONDS.
+        self.stopping = True
 
-        signal.signal(signal.SIGTERM, stop)
-        while True:
-            started = time.perf_counter()
-            try:
-                result = sweep(now())
-            except DatabaseError:
-                if not loop:
-                    raise
-                # A locked SQLite file or a dropped connection must not stop the clock for good.
-                logger.exception("SLA clock tick failed; retrying in %s s", interval)
-                close_old_connections()
-                time.sleep(interval)
-                continue
-            elapsed = time.perf_counter() - started
-            if result.warned or result.breached or not loop:
-                self.stdout.write(
-                    f"SLA clock: {result.breached} breaches, {result.warned} warnings "
-                    f"recorded in {elapsed:.3f} s"
-                )
-            if not loop or stopping:
-                return
-            try:
-                time.sleep(interval)
-            except KeyboardInterrupt:
-                return
+    def tick(self, *, loop: bool) -> None:
+        started = time.perf_counter()
+        result = sweep(now())
+        elapsed = time.perf_counter() - started
+        if result.warned or result.breached or not loop:
+            self.stdout.write(
+                f"SLA clock: {result.breached} breaches, {result.warned} warnings "
+                f"recorded in {elapsed:.3f} s"
+            )
+            self.stdout.flush()
+
+    def pause(self, seconds: float) -> None:
+        """Wait `seconds` in short sleeps, so a stop request is noticed within POLL_SECONDS
+        (one long `time.sleep` would outlive SIGTERM by up to the whole interval)."""
+        resume_at = time.monotonic() + seconds
+        try:
+            while not self.stopping:
+                remaining = resume_at - time.monotonic()
+                time.sleep(max(0.0, min(remaining, POLL_SECONDS)))
+                if remaining <= POLL_SECONDS:
+                    return
+        except KeyboardInterrupt:
+            self.stopping = True
