@@ -146,6 +146,8 @@ SLA_POLICY: dict = merge_sla_policy(SLA_POLICY_DEFAULTS, os.environ.get("FIBEROP
 
 # How old a device-reported `occurred_at` may be when a phone replays its offline queue.
 OFFLINE_REPLAY_MAX_HOURS = int(os.environ.get("OFFLINE_REPLAY_MAX_HOURS", "72"))
+# How long an API write's answer is kept for `Idempotency-Key` replays; the SLA worker purges older.
+IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 
 LOGGING = {
     "version": 1,

@@ -43,3 +43,16 @@ class RuleViolation(DomainError):
         if code:
             self.code = code
         super().__init__(message, **details)
+
+
+class Conflict(DomainError):
+    """The request collides with another one in flight (e.g. the same Idempotency-Key)."""
+
+    code = "conflict"
+    http_status = 409
+    default_message = _("The request conflicts with another one; retry shortly.")
+
+    def __init__(self, message=None, *, code: str | None = None, **details):
+        if code:
+            self.code = code
+        super().__init__(message, **details)

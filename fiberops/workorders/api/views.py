@@ -77,6 +77,8 @@ class WorkOrderViewSet(
     Every write accepts an `Idempotency-Key` header and a device `occurred_at`."""
 
     serializer_class = s.WorkOrderSerializer
+    #: A reveal runs, is scope-checked and logged every time; its answer is never stored.
+    idempotency_exempt = frozenset({"reveal_contact"})
 
     def get_queryset(self):
         queryset = WorkOrder.objects.visible_to(self.request.user).with_list_relations()

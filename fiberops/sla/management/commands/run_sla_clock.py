@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
 from fiberops.core.clock import now
+from fiberops.core.idempotency import purge_expired
 from fiberops.sla.actions import sweep
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,10 @@ class Command(BaseCommand):
 
     def tick(self, *, loop: bool) -> None:
         started = time.perf_counter()
-        result = sweep(now())
+        current = now()
+        result = sweep(current)
+        # The worker also keeps the stored Idempotency-Key answers within their time to live.
+        purge_expired(current)
         elapsed = time.perf_counter() - started
         if result.warned or result.breached or not loop:
             self.stdout.write(
