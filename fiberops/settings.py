@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fiberops.core.input_guard.ApiInputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,6 +109,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "fiberops.core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "fiberops.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
@@ -148,6 +154,8 @@ SLA_POLICY: dict = merge_sla_policy(SLA_POLICY_DEFAULTS, os.environ.get("FIBEROP
 OFFLINE_REPLAY_MAX_HOURS = int(os.environ.get("OFFLINE_REPLAY_MAX_HOURS", "72"))
 # How long an API write's answer is kept for `Idempotency-Key` replays; the SLA worker purges older.
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
+# API bodies above this answer 413 in the JSON envelope (an order is a few kB).
+API_MAX_BODY_BYTES = 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,25 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from fiberops.core.api import error_body
 from fiberops.workorders.urls import auth_urlpatterns
 
 admin.site.site_header = _("FiberOps administration")
 admin.site.site_title = _("FiberOps administration")
+
+
+def not_found(request, exception=None):
+    """Unknown addresses under /api/ answer the JSON error envelope; pages keep Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", str(_("Not found."))), status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -19,11 +19,20 @@ class ShanghaiDateTimeField(serializers.DateTimeField):
     def to_representation(self, value):
         return isoformat_shanghai(value)
 
+    #: Business times outside these years are typing errors (year 1, 1900, 9999), not work.
+    YEARS = (2000, 2099)
+
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)
         if isinstance(value, str) and not _has_offset(value):
             raise serializers.ValidationError(
                 _("Give the time zone offset, e.g. 2026-09-30T10:00:00+08:00."), code="no_offset"
+            )
+        if not self.YEARS[0] <= parsed.year <= self.YEARS[1]:
+            raise serializers.ValidationError(
+                _("The time must lie between the years %(first)d and %(last)d.")
+                % {"first": self.YEARS[0], "last": self.YEARS[1]},
+                code="out_of_range",
             )
         return parsed
 

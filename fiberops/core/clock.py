@@ -27,5 +27,11 @@ def start_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
 
 
+#: China has kept +08:00 all year since 1991; the zone database's older offsets (local mean time
+#: +08:05:43 before 1901, summer time 1986–1991) must not leak into the API.
+CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))
+
+
 def isoformat_shanghai(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(SHANGHAI).isoformat() if moment else None
+    """ISO 8601, always with +08:00."""
+    return moment.astimezone(CHINA_STANDARD_TIME).isoformat() if moment else None

@@ -90,8 +90,10 @@ class IdempotentWritesMixin:
                     )
             except IntegrityError:
                 existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-                if existing is None or self._expired(existing):
-                    IdempotencyRecord.objects.filter(pk=getattr(existing, "pk", None)).delete()
+                if existing is None:
+                    continue  # released meanwhile: reserve again
+                if self._expired(existing):
+                    IdempotencyRecord.objects.filter(pk=existing.pk).delete()
                     continue  # the old one is gone: reserve again
                 self._answer_from(existing, request, digest)
             else:

@@ -119,7 +119,7 @@ class ManualOrderForm(forms.Form):
     customer_name = forms.CharField(label=_("customer name"), max_length=64, required=False)
     customer_phone = forms.RegexField(
         label=_("customer phone"),
-        regex=r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
+        regex=r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$",
         required=False,
         error_messages={"invalid": _("Not a Chinese mobile or landline number.")},
     )

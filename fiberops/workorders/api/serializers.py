@@ -20,7 +20,8 @@ from fiberops.workorders.models import EventKind, WorkOrder
 from fiberops.workorders.policy import policy_for
 from fiberops.workorders.states import OrderType, Status, allowed_actions
 
-PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+#: ASCII digits only: `\d` would accept Arabic-Indic and full-width digits too.
+PHONE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$")
 
 
 class CustomerInSerializer(serializers.Serializer):
@@ -46,6 +47,13 @@ class CustomerInSerializer(serializers.Serializer):
 class ResourceInSerializer(serializers.Serializer):
     splitter_box = serializers.CharField(max_length=32)
     port = serializers.IntegerField(min_value=1, max_value=256)
+
+
+#: The BSS sends orders as it accepts them; one older than this is a wrong date.
+MAX_ACCEPTED_AGE = dt.timedelta(days=366)
+#: An appointment is booked for the coming months, in a window of at most a working day.
+APPOINTMENT_HORIZON = dt.timedelta(days=180)
+APPOINTMENT_LONGEST = dt.timedelta(hours=12)
 
 
 class IntakeSerializer(serializers.Serializer):
@@ -75,6 +83,10 @@ class IntakeSerializer(serializers.Serializer):
         if value > now() + dt.timedelta(minutes=5):
             raise serializers.ValidationError(
                 _("The acceptance time lies in the future."), code="in_future"
+            )
+        if value < now() - MAX_ACCEPTED_AGE:
+            raise serializers.ValidationError(
+                _("The acceptance time lies more than a year back."), code="too_old"
             )
         return value
 
@@ -244,6 +256,19 @@ class AppointSerializer(ActionSerializer):
     def validate(self, attrs):
         if attrs["ends_at"] <= attrs["starts_at"]:
             raise serializers.ValidationError({"ends_at": [_("The end must follow the start.")]})
+        if attrs["ends_at"] - attrs["starts_at"] > APPOINTMENT_LONGEST:
+            raise serializers.ValidationError(
+                {"ends_at": [_("An appointment window lasts at most 12 hours.")]}
+            )
+        current = now()
+        if (
+            not current - dt.timedelta(days=1)
+            <= attrs["starts_at"]
+            <= current + APPOINTMENT_HORIZON
+        ):
+            raise serializers.ValidationError(
+                {"starts_at": [_("An appointment starts between yesterday and 180 days ahead.")]}
+            )
         return attrs
 
 

@@ -107,6 +107,11 @@ class WorkOrderViewSet(
             queryset = sla_queries.order_by_urgency(queryset, now())
         return queryset
 
+    def get_object(self):
+        if not str(self.kwargs.get("pk", "")).isdigit():
+            raise Http404  # /work-orders/abc/ is a missing order, not a server error
+        return super().get_object()
+
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": now()}
 
