@@ -197,7 +197,8 @@ def recalculate_working_day_deadlines(
     """After the calendar changed (a year loaded, an override added, changed or removed),
     recompute the running survey and install clocks whose span touches the changed days
     [first_day, last_day] (all running ones when not given) — R-SLA-7. The current policy
-    applies. Each clock whose due time moves gets an order event; returns how many moved."""
+    applies. Each clock whose due time moves gets a DeadlineRevision row (shown on the
+    order timeline); returns how many moved."""
     rows = Deadline.objects.open().filter(kind__in=rules.WORKING_DAY_KINDS)
     if last_day is not None:
         rows = rows.filter(starts_at__lte=end_of_day(last_day))
