@@ -1,6 +1,7 @@
 """Inputs a fuzzer sent that answered 500 or the wrong envelope (issue 6), each now a 4xx in the
 JSON error envelope."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -106,3 +107,22 @@ def test_r_cus_5_a_phone_with_non_ascii_digits_is_refused(world):
     response = world.client(world.bss).post(URL, payload, format="json")
     assert response.status_code == 400
     assert "customer.phone" in envelope(response)["fields"]
+
+
+def test_r_ord_2_the_bss_posting_an_existing_manual_number_is_refused(world):
+    """It used to get the manual order back as its own."""
+    from fiberops.workorders.actions import IntakeData, create_manual_order
+
+    manual = create_manual_order(
+        actor=world.dispatcher,
+        data=IntakeData(
+            bss_order_no="",
+            order_type="inspection",
+            accepted_at=dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC),
+            grid=world.grid,
+        ),
+    )
+    payload = intake_payload(bss_order_no=manual.bss_order_no)
+    response = world.client(world.bss).post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert "bss_order_no" in envelope(response)["fields"]

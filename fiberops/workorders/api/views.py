@@ -143,7 +143,7 @@ class WorkOrderViewSet(
         if not may(self.actor, "order.intake"):
             raise PermissionDenied(_("Only the BSS integration and administrators create orders."))
         number = request.data.get("bss_order_no") if hasattr(request.data, "get") else None
-        if isinstance(number, str):
+        if isinstance(number, str) and not actions.MANUAL_NUMBER.match(number):
             existing = WorkOrder.objects.filter(bss_order_no=number).first()
             if existing is not None:  # a BSS retry: answer at once, validate nothing (R-ORD-2)
                 return self._respond(existing)
