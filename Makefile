@@ -18,16 +18,27 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 venv: $(VENV)/.installed
 
-## make demo — migrate the embedded database, load the demo data once, serve it with the SLA clock.
+## make demo — migrate the embedded database and serve the demo: the web server starts as soon as the
+## logins and the newest orders exist, the rest of the demo data loads behind it (once), then the SLA
+## clock starts. Ctrl-C (or TERM to make) stops the loader, the server and the clock; none is left.
+DEMO_READY := var/demo.ready
 demo: venv
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py demo_logins
-	@echo "FiberOps on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server and the SLA clock)"
-	trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py run_sla_clock --loop --interval 30 & \
-	  $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+	@rm -f $(DEMO_READY); loader= server= clock=; \
+	stop() { trap - INT TERM EXIT; kill -TERM $$loader $$server $$clock 2>/dev/null; wait; }; \
+	trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap stop EXIT; \
+	$(PY) manage.py load_demo --ready-file $(DEMO_READY) & loader=$$!; \
+	while [ ! -e $(DEMO_READY) ]; do \
+	  kill -0 $$loader 2>/dev/null || { wait $$loader; exit 1; }; sleep 0.2; \
+	done; \
+	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT) & server=$$!; \
+	PORT=$(PORT) $(PY) manage.py demo_logins; \
+	echo "FiberOps on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, the loading and the SLA clock)"; \
+	while kill -0 $$loader 2>/dev/null; do kill -0 $$server 2>/dev/null || exit 1; sleep 0.5; done; \
+	wait $$loader || { echo "load_demo failed (see above)" >&2; exit 1; }; loader=; \
+	$(PY) manage.py run_sla_clock --loop --interval 30 & clock=$$!; \
+	wait $$server
 
 ## make test — lint, types, migrations check and every test (the embedded SQLite unless DATABASE_URL says otherwise).
 test: venv lint typecheck

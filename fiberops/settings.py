@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "fiberops.sla",
     "fiberops.workorders",
     "fiberops.dispatch",
+    "fiberops.demo",
+    "fiberops.bench",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
 """`manage.py load_demo` (make demo): enough realistic data to show every type and state, made
-through the actions, and loaded only once."""
+through the actions, loaded only once, with progress shown and a signal for the web server to
+start before the last orders are in."""
 
 from io import StringIO
 
@@ -9,10 +10,29 @@ from django.db.models import Count
 from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
 from fiberops.customers.models import Customer
+from fiberops.demo import builder
 from fiberops.sla.models import Deadline
+from fiberops.testing import make_world
 from fiberops.workforce.models import Grid, Technician
 from fiberops.workorders.models import OrderEvent, WorkOrder
 from fiberops.workorders.states import OrderType, Status
+
+PHASES = ("organisation:", "people:", "customers:", "network:", "planned 1050 work orders")
+
+
+class Watched(StringIO):
+    """Output that notes, at each progress line, the orders made and whether `ready_file` exists."""
+
+    def __init__(self, ready_file):
+        super().__init__()
+        self.ready_file = ready_file
+        self.seen: dict[str, tuple[int, bool]] = {}
+
+    def write(self, text: str) -> int:
+        if "work orders: " in text:
+            progress = "work orders: " + text.split("work orders: ")[1].split(" ")[0]
+            self.seen[progress] = (WorkOrder.objects.count(), self.ready_file.exists())
+        return super().write(text)
 
 
 def row_counts() -> dict[str, int]:
@@ -22,8 +42,11 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads_once(db):
-    call_command("load_demo", stdout=StringIO())
+def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads_once(db, tmp_path):
+    ready_file = tmp_path / "demo.ready"
+    first_run = Watched(ready_file)
+    call_command("load_demo", "--ready-file", str(ready_file), stdout=first_run)
+
     counts = row_counts()
     assert counts["Grid"] >= 6
     assert counts["Technician"] >= 60
@@ -35,8 +58,31 @@ def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads
     assert User.objects.filter(role=Role.TECHNICIAN).count() == counts["Technician"]
     assert Technician.objects.filter(user=None).count() == 0
 
+    # A line per phase with its counts and the time since the start, then every 150 orders.
+    output = first_run.getvalue()
+    for phase in PHASES:
+        assert phase in output
+    assert "work orders: 150/1050" in output and "work orders: 1050/1050" in output
+    assert all(" s  " in line for line in output.splitlines() if line.startswith("load_demo"))
+    # The server may start once the first slice exists: the ready file comes right after it.
+    assert first_run.seen["work orders: 100/1050"] == (builder.FIRST_SLICE, False)
+    assert first_run.seen["work orders: 150/1050"] == (150, True)
+
+    ready_file.unlink()
     second_run = StringIO()
-    call_command("load_demo", stdout=second_run)
+    call_command("load_demo", "--ready-file", str(ready_file), stdout=second_run)
 
     assert "already loaded" in second_run.getvalue()
+    assert "stopped part-way" not in second_run.getvalue()
+    assert ready_file.exists()
     assert row_counts() == counts
+
+
+def test_a_load_stopped_part_way_is_reported_and_not_loaded_over(db, tmp_path):
+    make_world()  # branch WH exists, but none of the demo's orders
+    out = StringIO()
+    call_command("load_demo", "--ready-file", str(tmp_path / "ready"), stdout=out)
+
+    assert "Only 0 of the demo's 1050 work orders exist" in out.getvalue()
+    assert WorkOrder.objects.count() == 0
+    assert (tmp_path / "ready").exists()

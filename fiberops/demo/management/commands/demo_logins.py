@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
 from fiberops.core.clock import local_date, now
-from fiberops.core.management.commands.load_demo import DEMO_PASSWORD
+from fiberops.demo.data import DEMO_PASSWORD
 from fiberops.workforce.models import Technician
 
 ROLE_NAMES: dict[str, str] = {

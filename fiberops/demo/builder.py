@@ -1,0 +1,480 @@
+"""Building the demo city (家客装维) from `data.py`: organisation, people, customers and splitter
+boxes are bulk-created (no action exists for them; one transaction); every work order is then
+created and moved through its timeline by the actions (intake, dispatch, accept, contact,
+appointment, …, close) with explicit past `occurred_at` times, so each order has its timeline and
+SLA clocks exactly as in production.
+
+The actions run in their own (durable) transactions, one order after the other, newest order
+first: the orders a dispatcher looks at first exist after a few seconds, and `make demo` serves
+from then on while the rest loads (`on_first_slice`). `perform_plan` is the one place that calls
+the work-order and dispatch actions.
+"""
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from fiberops.accounts.choices import Role
+from fiberops.accounts.models import User
+from fiberops.core.clock import SHANGHAI
+from fiberops.customers.models import Customer
+from fiberops.demo.data import (
+    AREA_OF_BRANCH,
+    BOUNDS,
+    BOXES_PER_GRID,
+    BRANCHES,
+    COMPOUND_FLOORS,
+    COMPOUNDS_PER_GRID,
+    GIVEN_FEMALE,
+    GIVEN_MALE,
+    GRIDS,
+    MOBILE_PREFIXES,
+    ORDER_COUNT,
+    SKILLS,
+    STAFF,
+    SURNAMES,
+    TEAM_ORDINALS,
+    TEAMS_WITH_EXPIRED_TECHNICIAN,
+    TECHNICIANS_PER_TEAM,
+    VILLAGE_OFFSETS,
+    GridSpec,
+)
+from fiberops.demo.plans import City, OrderPlan, OrderPlanner, planned
+from fiberops.dispatch.actions import record_contact_attempt
+from fiberops.network.models import SplitterBox, SplitterPort
+from fiberops.workforce.choices import AreaType
+from fiberops.workforce.models import Branch, Grid, Skill, Team, Technician
+from fiberops.workorders.actions import (
+    CustomerData,
+    IntakeData,
+    dispatch_order,
+    handover_order,
+    intake_order,
+    perform,
+    record_survey_completed,
+)
+from fiberops.workorders.models import OrderEvent, WorkOrder
+
+#: Orders made before `make demo` starts serving (newest first: today's open work).
+FIRST_SLICE = 100
+#: A progress line every this many orders.
+PROGRESS_EVERY = 150
+#: Lifecycle actions the branch's dispatcher performs; the order's technician does the others.
+SUPERVISOR_ACTIONS = {"suspend", "resume", "cancel", "close"}
+
+
+BRANCH_OF_GRID: dict[str, str] = {spec.code: spec.branch for spec in GRIDS}
+
+
+def coordinate(value: float) -> Decimal:
+    return Decimal(f"{value:.6f}")
+
+
+def branch_area(spec: GridSpec) -> str:
+    return AREA_OF_BRANCH[spec.branch]
+
+
+class DemoBuilder:
+    """Builds the demo city phase by phase; `build` is the whole load. `report` receives one line
+    per phase (and every `PROGRESS_EVERY` orders) with the counts made."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        now: dt.datetime,
+        password: str,
+        report: Callable[[str], None] = lambda line: None,
+    ):
+        self.rng = rng
+        self.now = now
+        self.today = now.astimezone(SHANGHAI).date()
+        self.password = password
+        self.report = report
+        self.branches: dict[str, Branch] = {}
+        self.grids: dict[str, Grid] = {}
+        self.teams_by_grid: dict[str, list[Team]] = {}
+        self.skills: dict[str, Skill] = {}
+        self.users: dict[str, User] = {}
+        self.dispatchable: dict[str, list[Technician]] = {}  # by grid code
+        self.skills_of: dict[str, set[str]] = {}  # staff number -> skill codes
+        self.customers_by_grid: dict[str, list[Customer]] = {}
+        self.boxes_by_grid: dict[str, list[SplitterBox]] = {}
+        self.free_ports: dict[str, list[SplitterPort]] = {}
+        self.phones: set[str] = set()
+        self._compounds: dict[str, list[tuple[str, float, float, int, int]]] = {}
+
+    def build(self, *, on_first_slice: Callable[[], None] = lambda: None) -> None:
+        """The city in one transaction, then the orders through the actions; `on_first_slice`
+        is called once the logins and the newest `FIRST_SLICE` orders exist."""
+        with transaction.atomic():
+            city = self.build_city()
+        plans = OrderPlanner(self.rng, self.now, city).plan_all(ORDER_COUNT)
+        self.report(f"planned {len(plans)} work orders")
+        self.perform_plans(plans, on_first_slice)
+
+    def build_city(self) -> City:
+        self.create_organisation()
+        self.report(
+            f"organisation: {len(self.branches)} branches, {len(self.grids)} grids, "
+            f"{sum(len(teams) for teams in self.teams_by_grid.values())} teams, "
+            f"{len(self.skills)} skills"
+        )
+        self.create_staff()
+        self.create_technicians()
+        certified = sum(len(t) for t in self.dispatchable.values())
+        self.report(
+            f"people: {len(self.users)} logins, {len(self.skills_of)} technicians "
+            f"({len(self.skills_of) - certified} with an expired certification)"
+        )
+        self.create_customers()
+        self.report(
+            f"customers: {sum(len(c) for c in self.customers_by_grid.values())} "
+            f"in {len(self.customers_by_grid)} grids"
+        )
+        self.create_splitter_boxes()
+        self.report(
+            f"network: {sum(len(b) for b in self.boxes_by_grid.values())} splitter boxes, "
+            f"{sum(len(p) for p in self.free_ports.values())} ports"
+        )
+        return City(
+            grids=self.grids,
+            customers_by_grid=self.customers_by_grid,
+            boxes_by_grid=self.boxes_by_grid,
+            free_ports=self.free_ports,
+            dispatchable=self.dispatchable,
+            skills_of=self.skills_of,
+        )
+
+    # --- random helpers ----------------------------------------------------------------------
+
+    def person_name(self, *, male: bool | None = None) -> str:
+        rng = self.rng
+        if male is None:
+            male = rng.random() < 0.5
+        pool = GIVEN_MALE if male else GIVEN_FEMALE
+        given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.6 else "")
+        return rng.choice(SURNAMES) + given
+
+    def mobile(self) -> str:
+        while True:
+            number = self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+            if number not in self.phones:
+                self.phones.add(number)
+                return number
+
+    def point_near(
+        self, spec: GridSpec, lat: float, lng: float, spread: float
+    ) -> tuple[float, float]:
+        """A point within `spread` degrees of (lat, lng), kept inside the area's bounds."""
+        (lat_lo, lat_hi), (lng_lo, lng_hi) = BOUNDS[branch_area(spec)]
+        lat = min(max(lat + self.rng.uniform(-spread, spread), lat_lo), lat_hi)
+        lng = min(max(lng + self.rng.uniform(-spread, spread), lng_lo), lng_hi)
+        return lat, lng
+
+    # --- organisation and people -------------------------------------------------------------
+
+    def create_organisation(self) -> None:
+        for code, name in SKILLS:
+            self.skills[code], _created = Skill.objects.get_or_create(
+                code=code, defaults={"name": name}
+            )
+        for code, name, area in BRANCHES:
+            self.branches[code] = Branch.objects.create(code=code, name=name, area_type=area)
+        for spec in GRIDS:
+            grid = Grid.objects.create(
+                code=spec.code, name=spec.name, branch=self.branches[spec.branch]
+            )
+            self.grids[spec.code] = grid
+            place = spec.name.removesuffix("网格")
+            self.teams_by_grid[spec.code] = [
+                Team.objects.create(
+                    code=spec.code.replace("-", "") + "ABC"[n],
+                    name=place + TEAM_ORDINALS[n],
+                    grid=grid,
+                )
+                for n in range(spec.teams)
+            ]
+
+    def create_users(self, users: list[User]) -> list[User]:
+        """Create users (one password hash for all); names taken already are left as they are."""
+        taken = set(
+            User.objects.filter(username__in=[u.username for u in users]).values_list(
+                "username", flat=True
+            )
+        )
+        for user in users:
+            user.password = self.password
+        User.objects.bulk_create([u for u in users if u.username not in taken])
+        stored = {
+            u.username: u for u in User.objects.filter(username__in=[u.username for u in users])
+        }
+        self.users.update(stored)
+        return [stored[u.username] for u in users]
+
+    def create_staff(self) -> None:
+        staff = [
+            User(
+                username=username,
+                role=role,
+                display_name=display_name,
+                branch=self.branches[branch] if branch else None,
+                is_staff=role == Role.ADMIN,
+                is_superuser=role == Role.ADMIN,
+            )
+            for username, role, display_name, branch in STAFF
+        ]
+        leaders = [
+            User(
+                username=f"leader_{team.code.lower()}",
+                role=Role.TEAM_LEADER,
+                display_name=self.person_name(male=self.rng.random() < 0.8),
+                team=team,
+            )
+            for teams in self.teams_by_grid.values()
+            for team in teams
+        ]
+        self.create_users(staff + leaders)
+        Token.objects.get_or_create(user=self.users["bss"])
+
+    def certified_until(self) -> dt.date:
+        """A date in 2027 (or a year ahead when that has passed): valid for the whole demo."""
+        year = max(2027, self.today.year + 1)
+        day = dt.date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
+        return day if day >= self.today + dt.timedelta(days=60) else day + dt.timedelta(days=365)
+
+    def create_technicians(self) -> None:
+        technicians: list[Technician] = []
+        skill_rows: list[tuple[Technician, str]] = []
+        for spec in GRIDS:
+            for team in self.teams_by_grid[spec.code]:
+                size = TECHNICIANS_PER_TEAM[branch_area(spec)]
+                expired_slot = (
+                    self.rng.randrange(size) if team.code in TEAMS_WITH_EXPIRED_TECHNICIAN else -1
+                )
+                for slot in range(size):
+                    staff_no = f"Z{len(technicians) + 1:04d}"
+                    expired = slot == expired_slot
+                    technician = Technician(
+                        staff_no=staff_no,
+                        name=self.person_name(male=self.rng.random() < 0.9),
+                        phone=self.mobile(),
+                        team=team,
+                        certified_until=(
+                            self.today - dt.timedelta(days=self.rng.randint(20, 200))
+                            if expired
+                            else self.certified_until()
+                        ),
+                    )
+                    technicians.append(technician)
+                    # Everyone installs or repairs; some splice fibre, some set up IPTV and Wi-Fi.
+                    codes = (
+                        {"ftth", "repair"} if slot % 3 else {self.rng.choice(["ftth", "repair"])}
+                    )
+                    codes |= {code for code in ("splice", "iptv") if self.rng.random() < 0.35}
+                    if slot == 0:
+                        codes.add("splice")  # every team can splice
+                    self.skills_of[staff_no] = codes
+                    skill_rows += [(technician, code) for code in sorted(codes)]
+        users = self.create_users(
+            [
+                User(username=t.staff_no.lower(), role=Role.TECHNICIAN, display_name=t.name)
+                for t in technicians
+            ]
+        )
+        for technician, user in zip(technicians, users, strict=True):
+            technician.user = user
+        Technician.objects.bulk_create(technicians)
+        through = Technician.skills.through
+        through.objects.bulk_create(
+            [
+                through(technician_id=technician.pk, skill_id=self.skills[code].pk)
+                for technician, code in skill_rows
+            ]
+        )
+        for technician in technicians:
+            if technician.is_certified_on(self.today):
+                grid_code = technician.team.grid.code
+                self.dispatchable.setdefault(grid_code, []).append(technician)
+
+    # --- customers and network ---------------------------------------------------------------
+
+    def create_customers(self) -> None:
+        rows: list[Customer] = []
+        for spec in GRIDS:
+            grid = self.grids[spec.code]
+            make = (
+                self.urban_customer if branch_area(spec) == AreaType.URBAN else self.rural_customer
+            )
+            seen: set[str] = set()
+            customers: list[Customer] = []
+            while len(customers) < spec.customers:
+                name, address, lat, lng = make(spec)
+                if address in seen:
+                    continue
+                seen.add(address)
+                customers.append(
+                    Customer(
+                        name=name,
+                        phone=self.mobile(),
+                        address=address,
+                        lat=coordinate(lat),
+                        lng=coordinate(lng),
+                        grid=grid,
+                    )
+                )
+            self.customers_by_grid[spec.code] = customers
+            rows += customers
+        Customer.objects.bulk_create(rows, batch_size=1000)
+
+    def compounds(self, spec: GridSpec) -> list[tuple[str, float, float, int, int]]:
+        """Residential compounds (小区) of an urban grid: (road and number, lat, lng, buildings,
+        floors). Computed once per grid so customers and boxes share them."""
+        if spec.code not in self._compounds:
+            found: dict[str, tuple[str, float, float, int, int]] = {}
+            while len(found) < COMPOUNDS_PER_GRID:
+                label = f"{self.rng.choice(spec.places)}{self.rng.randint(1, 300)}号"
+                lat, lng = self.point_near(spec, spec.lat, spec.lng, 0.012)
+                floors = self.rng.choice(COMPOUND_FLOORS)
+                found.setdefault(label, (label, lat, lng, self.rng.randint(2, 15), floors))
+            self._compounds[spec.code] = list(found.values())
+        return self._compounds[spec.code]
+
+    def urban_customer(self, spec: GridSpec) -> tuple[str, str, float, float]:
+        label, lat, lng, buildings, floors = self.rng.choice(self.compounds(spec))
+        building = self.rng.randint(1, buildings)
+        unit = self.rng.randint(1, 4)
+        room = f"{self.rng.randint(1, floors)}{self.rng.randint(1, 4):02d}"
+        address = f"成都市武侯区{spec.street}{label}{building}栋{unit}单元{room}"
+        lat, lng = self.point_near(spec, lat, lng, 0.0008)
+        return self.person_name(), address, lat, lng
+
+    @staticmethod
+    def village_centre(spec: GridSpec, village: str) -> tuple[float, float]:
+        dlat, dlng = VILLAGE_OFFSETS[spec.places.index(village) % len(VILLAGE_OFFSETS)]
+        return spec.lat + dlat, spec.lng + dlng
+
+    def rural_customer(self, spec: GridSpec) -> tuple[str, str, float, float]:
+        village = self.rng.choice(spec.places)
+        group = self.rng.randint(1, 12)
+        address = f"成都市蒲江县{spec.street}{village}{group}组{self.rng.randint(1, 90)}号"
+        lat, lng = self.point_near(spec, *self.village_centre(spec, village), 0.004)
+        return self.person_name(), address, lat, lng
+
+    def create_splitter_boxes(self) -> None:
+        boxes: list[SplitterBox] = []
+        for spec in GRIDS:
+            count, port_count = BOXES_PER_GRID[branch_area(spec)]
+            prefix = spec.code.replace("-", "")
+            grid_boxes = []
+            for n in range(count):
+                if branch_area(spec) == AreaType.URBAN:
+                    label, lat, lng, buildings, _floors = self.compounds(spec)[n]
+                    name = f"{label}{self.rng.randint(1, buildings)}栋分纤箱"
+                else:
+                    village = spec.places[n % len(spec.places)]
+                    lat, lng = self.point_near(spec, *self.village_centre(spec, village), 0.004)
+                    name = f"{village}{self.rng.randint(1, 12)}组分纤箱"
+                grid_boxes.append(
+                    SplitterBox(
+                        code=f"{prefix}-FX-{n + 1:04d}",
+                        name=name,
+                        grid=self.grids[spec.code],
+                        port_count=port_count,
+                        lat=coordinate(lat),
+                        lng=coordinate(lng),
+                    )
+                )
+            self.boxes_by_grid[spec.code] = grid_boxes
+            boxes += grid_boxes
+        SplitterBox.objects.bulk_create(boxes)
+        ports = SplitterPort.objects.bulk_create(
+            [SplitterPort(box=box, number=n) for box in boxes for n in range(1, box.port_count + 1)]
+        )
+        for port in ports:
+            self.free_ports.setdefault(port.box.grid.code, []).append(port)
+        for grid_ports in self.free_ports.values():
+            self.rng.shuffle(grid_ports)
+
+    # --- work orders, through the actions ----------------------------------------------------
+
+    def perform_plans(self, plans: list[OrderPlan], on_first_slice: Callable[[], None]) -> None:
+        """Perform the plans newest first, reporting every `PROGRESS_EVERY` orders."""
+        total = len(plans)
+        for done, plan in enumerate(reversed(plans), start=1):
+            self.perform_plan(plan)
+            if done in (FIRST_SLICE, total) or done % PROGRESS_EVERY == 0:
+                events = OrderEvent.objects.count()
+                self.report(f"work orders: {done}/{total} (newest first), {events} timeline events")
+            if done == min(FIRST_SLICE, total):
+                on_first_slice()
+
+    def perform_plan(self, plan: OrderPlan) -> WorkOrder:
+        """Create the order through intake and apply its steps through the actions, each by
+        the person whose job it is. The only calls of the work-order and dispatch actions."""
+        customer = plan.customer
+        order, _created = intake_order(
+            actor=self.users["bss"],
+            data=IntakeData(
+                bss_order_no=plan.bss_order_no,
+                order_type=plan.order_type,
+                accepted_at=plan.accepted_at,
+                grid=plan.grid,
+                customer=(
+                    CustomerData(
+                        name=customer.name,
+                        phone=customer.phone,
+                        address=customer.address,
+                        lat=customer.lat,
+                        lng=customer.lng,
+                    )
+                    if customer
+                    else None
+                ),
+                plan_mbps=plan.plan_mbps,
+                splitter_port=plan.splitter_port,
+                description=plan.description,
+                requires_survey=plan.requires_survey,
+            ),
+        )
+        dispatcher = self.users[f"dispatcher_{BRANCH_OF_GRID[plan.grid.code].lower()}"]
+        technician: Technician | None = None
+        for step in plan.steps:
+            if step.action == "dispatch":
+                technician = planned(step.technician, "a dispatch names its technician")
+                dispatch_order(order, technician=technician, actor=dispatcher, occurred_at=step.at)
+            elif step.action == "handover":
+                technician = planned(step.technician, "a handover names its technician")
+                handover_order(
+                    order, to=technician, reason=step.reason, actor=dispatcher, occurred_at=step.at
+                )
+            elif step.action in SUPERVISOR_ACTIONS:
+                perform(
+                    order, step.action, actor=dispatcher, occurred_at=step.at, reason=step.reason
+                )
+            else:
+                owner = planned(technician, f"“{step.action}” needs the order's technician")
+                field_user = planned(owner.user, "every demo technician has a user")
+                if step.action == "contact":
+                    record_contact_attempt(
+                        order, actor=field_user, occurred_at=step.at, **step.details
+                    )
+                elif step.action == "survey":
+                    record_survey_completed(
+                        order, actor=field_user, occurred_at=step.at, **step.details
+                    )
+                else:
+                    perform(
+                        order,
+                        step.action,
+                        actor=field_user,
+                        occurred_at=step.at,
+                        reason=step.reason,
+                        **step.details,
+                    )
+                    if step.action == "return":
+                        technician = None
+        return order
