@@ -55,7 +55,7 @@ typecheck: venv
 pytest: venv
 	$(PY) -m pytest $(PYTEST_MARKS)
 
-## make bench — intake throughput and one SLA sweeper tick over 1,000,000 open deadlines.
+## make bench — intake throughput and one SLA sweeper tick over 1,000,000 open deadlines (fiberops/bench).
 bench: venv
 	$(PY) manage.py bench_sla --database-url sqlite:///var/bench.sqlite3
 	$(PY) manage.py bench_sla --database-url postgres://postgres@127.0.0.1:5432/fiberops_bench
