@@ -12,6 +12,7 @@ the work-order and dispatch actions.
 
 import datetime as dt
 import random
+import time
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -80,7 +81,12 @@ def branch_area(spec: GridSpec) -> str:
 
 class DemoBuilder:
     """Builds the demo city phase by phase; `build` is the whole load. `report` receives one line
-    per phase (and every `PROGRESS_EVERY` orders) with the counts made."""
+    per phase (and every `PROGRESS_EVERY` orders) with the counts made.
+
+    `pause_share`: after the first slice, wait this share of each order's own time before the
+    next one. On SQLite, where one write lock serves the whole file, back-to-back actions starve
+    the web server's writes (a login waited 1–8 s); a pause of half the order's time keeps its
+    waits under 0.2 s."""
 
     def __init__(
         self,
@@ -88,12 +94,14 @@ class DemoBuilder:
         now: dt.datetime,
         password: str,
         report: Callable[[str], None] = lambda line: None,
+        pause_share: float = 0.0,
     ):
         self.rng = rng
         self.now = now
         self.today = now.astimezone(SHANGHAI).date()
         self.password = password
         self.report = report
+        self.pause_share = pause_share
         self.branches: dict[str, Branch] = {}
         self.grids: dict[str, Grid] = {}
         self.teams_by_grid: dict[str, list[Team]] = {}
@@ -405,7 +413,10 @@ class DemoBuilder:
         """Perform the plans newest first, reporting every `PROGRESS_EVERY` orders."""
         total = len(plans)
         for done, plan in enumerate(reversed(plans), start=1):
+            started = time.perf_counter()
             self.perform_plan(plan)
+            if done > FIRST_SLICE and self.pause_share:
+                time.sleep((time.perf_counter() - started) * self.pause_share)
             if done in (FIRST_SLICE, total) or done % PROGRESS_EVERY == 0:
                 events = OrderEvent.objects.count()
                 self.report(f"work orders: {done}/{total} (newest first), {events} timeline events")

@@ -2,6 +2,7 @@
 through the actions, loaded only once, with progress shown and a signal for the web server to
 start before the last orders are in."""
 
+import random
 from io import StringIO
 
 from django.core.management import call_command
@@ -9,8 +10,10 @@ from django.db.models import Count
 
 from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
+from fiberops.core.clock import now as clock_now
 from fiberops.customers.models import Customer
 from fiberops.demo import builder
+from fiberops.demo.management.commands import load_demo
 from fiberops.sla.models import Deadline
 from fiberops.testing import make_world
 from fiberops.workforce.models import Grid, Technician
@@ -42,7 +45,11 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads_once(db, tmp_path):
+def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads_once(
+    db, tmp_path, monkeypatch
+):
+    # No web server shares this database: no pauses to leave it the write lock.
+    monkeypatch.setattr(load_demo, "SHARE_WHILE_SERVING", 0)
     ready_file = tmp_path / "demo.ready"
     first_run = Watched(ready_file)
     call_command("load_demo", "--ready-file", str(ready_file), stdout=first_run)
@@ -86,3 +93,16 @@ def test_a_load_stopped_part_way_is_reported_and_not_loaded_over(db, tmp_path):
     assert "Only 0 of the demo's 1050 work orders exist" in out.getvalue()
     assert WorkOrder.objects.count() == 0
     assert (tmp_path / "ready").exists()
+
+
+def test_after_the_first_slice_the_loader_pauses_a_share_of_each_orders_time(db, monkeypatch):
+    demo = builder.DemoBuilder(random.Random(1), clock_now(), "unused", pause_share=0.5)
+    monkeypatch.setattr(demo, "perform_plan", lambda plan: None)
+    sleeps: list[float] = []
+    monkeypatch.setattr(builder.time, "sleep", sleeps.append)
+    ready = []
+
+    demo.perform_plans([None] * (builder.FIRST_SLICE + 20), lambda: ready.append(len(sleeps)))
+
+    assert ready == [0]  # nothing slows the first slice down
+    assert len(sleeps) == 20 and all(pause >= 0 for pause in sleeps)
