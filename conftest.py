@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 
 from fiberops.testing import World, make_world
@@ -12,3 +15,19 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def world(db) -> World:
     return make_world()
+
+
+@pytest.fixture
+def page():
+    """A Chromium page (Debian's chromium driven by Playwright), Chinese locale, desktop size."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("Chromium is missing: apt-get install chromium (the CI script installs it)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1360, "height": 900})
+        yield context.new_page()
+        browser.close()

@@ -9,7 +9,7 @@ from fiberops.workorders.api.views import WorkOrderViewSet
 router = DefaultRouter()
 router.register("work-orders", WorkOrderViewSet, basename="work-order")
 router.register(
-    r"work-orders/(?P<order_pk>[^/.]+)/contact-attempts",
+    r"work-orders/(?P<order_pk>[0-9]+)/contact-attempts",
     ContactAttemptViewSet,
     basename="contact-attempt",
 )

@@ -99,13 +99,14 @@ def _may(user, action: str) -> bool:
 def order_detail(request, pk):
     order = _visible_order(request, pk)
     current = now()
-    deadlines = [(d, d.state_at(current)) for d in order.deadlines.all()]
+    clocks = list(order.deadlines.all())
+    deadlines = [(d, d.state_at(current)) for d in clocks]
     allowed = [a for a in TRANSITIONS if order.status in TRANSITIONS[a].sources]
     context = {
         "order": order,
         "deadlines": deadlines,
         "events": order_timeline(order),
-        "calendar_warning": sla_queries.calendar_warning(order.deadlines.all()),
+        "calendar_warning": sla_queries.calendar_warning(clocks),
         "dispatch_form": (
             DispatchForm(order=order, user=request.user)
             if "dispatch" in allowed and _may(request.user, "dispatch")

@@ -2,8 +2,6 @@
 sign in, filter the list, open an order, dispatch it. Screenshots land in var/screenshots/."""
 
 import datetime as dt
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,21 +14,6 @@ from fiberops.workorders.models import WorkOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-
-
-@pytest.fixture
-def page():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.fail("Chromium is missing: apt-get install chromium (the CI script installs it)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1360, "height": 900})
-        yield context.new_page()
-        browser.close()
 
 
 def test_r_ord_3_dispatcher_signs_in_filters_and_dispatches_in_chromium(world, page, live_server):
