@@ -5,11 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from fiberops.accounts.forms import AdminSignInForm
 from fiberops.core.api import error_body
 from fiberops.workorders.urls import auth_urlpatterns
 
 admin.site.site_header = _("FiberOps administration")
 admin.site.site_title = _("FiberOps administration")
+admin.site.login_form = AdminSignInForm
 
 
 def not_found(request, exception=None):

@@ -1,14 +1,16 @@
 from django.contrib import admin
 
+from fiberops.core.admin_lookups import PersonalFieldsAdminMixin
 from fiberops.customers.actions import record_unmasking
 from fiberops.customers.models import Customer, UnmaskEvent
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
-    """Lists are masked; opening a customer's form shows the full record and is logged as an
-    unmasking (R-CUS-5)."""
+class CustomerAdmin(PersonalFieldsAdminMixin, admin.ModelAdmin):
+    """Lists are masked and cannot be filtered by personal fields; opening a customer's form shows
+    the full record and is logged as an unmasking (R-CUS-5)."""
 
+    personal_fields = ("name", "phone", "address", "lat", "lng")
     list_display = ("id", "masked_name", "masked_phone", "masked_address", "grid")
     list_filter = ("grid__branch",)
 

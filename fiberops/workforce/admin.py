@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from fiberops.core.admin_lookups import PersonalFieldsAdminMixin
 from fiberops.workforce.models import Branch, Grid, Skill, Team, Technician
 
 
@@ -26,7 +27,8 @@ class SkillAdmin(admin.ModelAdmin):
 
 
 @admin.register(Technician)
-class TechnicianAdmin(admin.ModelAdmin):
+class TechnicianAdmin(PersonalFieldsAdminMixin, admin.ModelAdmin):
+    personal_fields = ("phone",)
     list_display = ("staff_no", "name", "team", "certified_until", "is_active")
     list_filter = ("team__grid__branch", "is_active")
     search_fields = ("staff_no", "name")

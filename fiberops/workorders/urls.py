@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from fiberops.accounts.forms import SignInForm
 from fiberops.workorders import views
 
 app_name = "workorders"
@@ -15,6 +16,6 @@ urlpatterns = [
     path("orders/<int:pk>/<slug:action>/", views.order_action, name="action"),
 ]
 auth_urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(form_class=SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -55,3 +55,31 @@ def test_r_cus_5_opening_a_customer_in_the_admin_is_logged(world):
     assert client.get(f"/admin/customers/customer/{order.customer.pk}/change/").status_code == 200
     log = UnmaskEvent.objects.get()
     assert (log.user, log.customer, log.channel) == (world.admin, order.customer, "admin")
+
+
+def test_r_cus_5_admin_lookups_on_personal_fields_are_refused(world):
+    """`?phone__startswith=138` on the customer list confirmed a phone number with no log."""
+    order = make_order(world)
+    client = admin_client(world)
+    phone = order.customer.phone
+    for query in (
+        f"phone__startswith={phone[:7]}",
+        f"phone={phone}",
+        f"phone__exact={phone}",
+        "address__contains=路",
+        "name__startswith=张",
+        "lat__gte=30",
+    ):
+        response = client.get(f"/admin/customers/customer/?{query}")
+        assert response.status_code == 400, query
+    refused = client.get(f"/admin/workorders/workorder/?customer__phone__startswith={phone[:7]}")
+    assert refused.status_code == 400
+    refused = client.get("/admin/workforce/technician/?phone__startswith=1")
+    assert refused.status_code == 400
+    # The declared filters still work.
+    assert (
+        client.get(
+            f"/admin/customers/customer/?grid__branch__id__exact={world.urban.pk}"
+        ).status_code
+        == 200
+    )

@@ -14,8 +14,8 @@ from fiberops.workorders.actions import dispatch_order
 
 NOW = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
 
-#: token; the order in scope; the attempts with who made them
-CONTACT_ATTEMPT_LIST = 3
+#: failed-token count; token; the order in scope; the attempts with who made them
+CONTACT_ATTEMPT_LIST = 4
 
 
 def attempt(world, order, number: int) -> None:

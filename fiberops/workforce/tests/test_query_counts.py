@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from fiberops.testing import World, make_technician
 from fiberops.workforce.models import Grid, Skill, Team
 
-#: token; count; grids with their branch
-GRID_LIST = 3
-#: token; count; technicians with team and grid; their skills
-TECHNICIAN_LIST = 4
+#: failed-token count; token; count; grids with their branch
+GRID_LIST = 4
+#: failed-token count; token; count; technicians with team and grid; their skills
+TECHNICIAN_LIST = 5
 
 _numbers = serial(100)
 

@@ -23,10 +23,12 @@ NOW = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
 LATER = NOW + dt.timedelta(days=3)  # every fault accepted at NOW is late by then
 
 #: Today's counts, the ceilings (the same on SQLite and PostgreSQL).
-#: token; count; orders with grid, branch, customer, technician and port; their deadlines
-API_LIST = 4
-#: token; the order; its events with actors; the clock's alerts; its recalculations
-TIMELINE_API = 5
+#: the address's failed-token count; token; count; orders with grid, branch, customer,
+#: technician and port; their deadlines
+API_LIST = 5
+#: failed-token count; token; the order; its events with actors; the clock's alerts; its
+#: recalculations
+TIMELINE_API = 6
 #: session; user; count; orders; their deadlines; the grids of the filter form
 ORDER_LIST_PAGE = 6
 #: session; user; the order; deadlines (twice: the clocks and the calendar warning read them
