@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
 from fiberops.accounts.permissions import is_role
-from fiberops.core.clock import local_date
-from fiberops.core.errors import IllegalTransition, NotPermitted, RuleViolation
+from fiberops.core.clock import isoformat_shanghai, local_date
+from fiberops.core.errors import Conflict, IllegalTransition, NotPermitted, RuleViolation
 from fiberops.customers.actions import find_or_create_customer, record_unmasking
 from fiberops.customers.models import Customer
 from fiberops.network.models import SplitterPort
@@ -67,23 +67,100 @@ def intake_order(
     *, actor: User, data: IntakeData, known_absent: bool = False
 ) -> tuple[WorkOrder, bool]:
     """Create the order from the BSS, or return the existing one for a repeated `bss_order_no`
-    (R-ORD-2). Returns (order, created). `known_absent`: the caller has just looked the number
-    up; a concurrent duplicate is still caught by the unique constraint."""
+    (R-ORD-2). Returns (order, created). A repeat must carry the stored order's intake values
+    (compared normalised); one that differs is refused with `Conflict` `bss_order_conflict`
+    naming the fields (`intake_differences`) and writes nothing. `known_absent`: the caller has
+    just looked the number up; a concurrent duplicate is still caught by the unique constraint
+    and answered the same way."""
     require(actor, "order.intake")
     if not known_absent:
-        existing = WorkOrder.objects.filter(bss_order_no=data.bss_order_no).first()
+        existing = _stored_intake(data.bss_order_no)
         if existing is not None:
-            return existing, False
+            return _replayed(existing, data), False
     try:
         with transaction.atomic(durable=True):
             return _create_order(actor, data), True
-    except IntegrityError:
-        # A concurrent request with the same BSS number won the race: answer with its order.
-        existing = WorkOrder.objects.filter(bss_order_no=data.bss_order_no).first()
+    except (IntegrityError, RuleViolation) as error:
+        # A concurrent request with the same BSS number won the race (the unique constraint,
+        # or its order already holds the port this one names): answer as a replay.
+        existing = _stored_intake(data.bss_order_no)
         if existing is None:
-            _refuse_if_port_taken(data)
+            if isinstance(error, IntegrityError):
+                _refuse_if_port_taken(data)
             raise
-        return existing, False
+        return _replayed(existing, data), False
+
+
+def _stored_intake(bss_order_no: str) -> WorkOrder | None:
+    """The order with this number, with what a replay is compared with and answered from."""
+    return (
+        WorkOrder.objects.select_related(
+            "grid__branch", "customer", "technician", "splitter_port__box"
+        )
+        .filter(bss_order_no=bss_order_no)
+        .first()
+    )
+
+
+def _replayed(existing: WorkOrder, data: IntakeData) -> WorkOrder:
+    differences = intake_differences(existing, data)
+    if differences:
+        names = list(differences)
+        raise Conflict(
+            _("An order with this BSS number exists with other values: %(fields)s.")
+            % {"fields": ", ".join(names)},
+            code="bss_order_conflict",
+            conflicting_fields=names,
+            fields={
+                name: [
+                    _("Differs from the stored order.")
+                    if shown is None
+                    else _("Differs from the stored order, which has “%(value)s”.")
+                    % {"value": shown}
+                ]
+                for name, shown in differences.items()
+            },
+        )
+    return existing
+
+
+def intake_differences(order: WorkOrder, data: IntakeData) -> dict[str, str | None]:
+    """The intake fields where `data` differs from the stored `order`, by their names in the
+    API body, in body order; each with the stored value where it is not personal data, None
+    where it is (name, phone, address, location, free text: R-CUS-5). Values are compared as
+    stored: instants not offsets, decimals not their digits, the survey flag as the type's
+    policy keeps it. The customer is the file the order was given (found by phone and address
+    at intake), so its name is that file's."""
+    found: dict[str, str | None] = {}
+    if order.order_type != data.order_type:
+        found["order_type"] = order.order_type
+    if order.accepted_at != data.accepted_at:
+        found["accepted_at"] = isoformat_shanghai(order.accepted_at)
+    if order.grid_id != data.grid.pk:
+        found["grid"] = order.grid.code
+    stored, sent = order.customer, data.customer
+    if (stored is None) != (sent is None):
+        found["customer"] = None
+    elif stored is not None and sent is not None:
+        for name in ("name", "phone", "address", "lat", "lng"):
+            if getattr(stored, name) != getattr(sent, name):
+                found[f"customer.{name}"] = None
+    if order.plan_mbps != data.plan_mbps:
+        found["plan_mbps"] = None if order.plan_mbps is None else str(order.plan_mbps)
+    port, sent_port = order.splitter_port, data.splitter_port
+    if (port is None) != (sent_port is None):
+        found["resource"] = None if port is None else f"{port.box.code}/{port.number}"
+    elif port is not None and sent_port is not None:
+        if port.box_id != sent_port.box_id:
+            found["resource.splitter_box"] = port.box.code
+        if port.number != sent_port.number:
+            found["resource.port"] = str(port.number)
+    if order.description != data.description:
+        found["description"] = None
+    survey = data.requires_survey and policy_for(data.order_type).surveyable
+    if order.requires_survey != survey:
+        found["requires_survey"] = "true" if order.requires_survey else "false"
+    return found
 
 
 MANUAL_PREFIX = "M"

@@ -142,21 +142,17 @@ class WorkOrderViewSet(
     def create(self, request: Request) -> Response:
         if not may(self.actor, "order.intake"):
             raise PermissionDenied(_("Only the BSS integration and administrators create orders."))
-        number = request.data.get("bss_order_no") if hasattr(request.data, "get") else None
-        if isinstance(number, str) and not actions.MANUAL_NUMBER.match(number):
-            existing = WorkOrder.objects.filter(bss_order_no=number).first()
-            if existing is not None:  # a BSS retry: answer at once, validate nothing (R-ORD-2)
-                return self._respond(existing)
         serializer = s.IntakeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order, created = actions.intake_order(
-            actor=self.actor, data=serializer.to_intake(), known_absent=isinstance(number, str)
-        )
-        if not created:
-            return self._respond(order)
-        # The new order and its relations are in memory already; only its clocks are read back.
+        # A known number is a BSS retry (R-ORD-2): the same values answer the stored order with
+        # 200 and write nothing, other values are 409 `bss_order_conflict`.
+        order, created = actions.intake_order(actor=self.actor, data=serializer.to_intake())
+        # The order and its relations are in memory already; only its clocks are read back.
         prefetch_related_objects([order], "deadlines")
-        return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(order).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(responses=s.OrderEventSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -39,9 +39,10 @@ def test_r_ord_2_first_intake_creates_the_order_with_its_deadlines(world):
 
 def test_r_ord_2_the_same_bss_number_twice_returns_the_same_order_and_creates_nothing(world):
     client = world.client(world.bss)
-    first = client.post(URL, intake_payload(bss_order_no="BSS-2"), format="json")
+    payload = intake_payload(bss_order_no="BSS-2")
+    first = client.post(URL, payload, format="json")
     counts = (WorkOrder.objects.count(), OrderEvent.objects.count(), Customer.objects.count())
-    second = client.post(URL, intake_payload(bss_order_no="BSS-2"), format="json")
+    second = client.post(URL, payload, format="json")
     assert second.status_code == 200
     assert second.json()["id"] == first.json()["id"]
     assert (
