@@ -7,7 +7,11 @@ PORT   ?= 8000
 PYTEST_MARKS := $(if $(findstring postgres,$(DATABASE_URL)),,-m "not postgres_only")
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test lint typecheck pytest bench lock messages clean
+.PHONY: demo serve test lint typecheck pytest bench lock messages clean
+
+# Settings default to production (DEBUG off, SECRET_KEY required: docs/deploy.md); the demo and
+# the developer's own commands run with DEBUG on. Tests use fiberops/settings_test.py.
+demo messages bench: export DEBUG = 1
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,9 +44,22 @@ demo: venv
 	$(PY) manage.py run_sla_clock --loop --interval 30 & clock=$$!; \
 	wait $$server
 
+## make serve — the production way on this machine (docs/deploy.md): migrate, collect static files,
+## then gunicorn (WEB_CONCURRENCY workers) and the SLA worker as two processes. Needs SECRET_KEY,
+## DATABASE_URL and ALLOWED_HOSTS in the environment; DEBUG stays off. Ctrl-C/TERM stops both.
+serve: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@web= worker=; \
+	stop() { trap - INT TERM EXIT; kill -TERM $$web $$worker 2>/dev/null; wait; }; \
+	trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap stop EXIT; \
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py fiberops.wsgi & web=$$!; \
+	$(PY) manage.py run_sla_clock --loop --interval 30 & worker=$$!; \
+	wait -n $$web $$worker; exit 1
+
 ## make test — lint, types, migrations check and every test (the embedded SQLite unless DATABASE_URL says otherwise).
 test: venv lint typecheck
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=fiberops.settings_test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_MARKS)
 
 lint: venv

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from fiberops.accounts.forms import AdminSignInForm
 from fiberops.core.api import error_body
+from fiberops.core.health import healthz
 from fiberops.workorders.urls import auth_urlpatterns
 
 admin.site.site_header = _("FiberOps administration")
@@ -24,6 +25,7 @@ def not_found(request, exception=None):
 handler404 = not_found
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

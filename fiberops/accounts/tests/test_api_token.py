@@ -27,3 +27,12 @@ def test_r_sec_2_create_api_token_prints_a_working_token_and_is_stable(world):
 def test_r_sec_2_unknown_user_is_an_error(world):
     with pytest.raises(CommandError):
         run("nobody")
+
+
+def test_r_sec_1_create_integration_makes_an_api_only_account_without_password(db):
+    from fiberops.accounts.models import User
+
+    token = run("bss_prod", "--create-integration")
+    user = User.objects.get(username="bss_prod")
+    assert user.role == "integration" and not user.has_usable_password()
+    assert run("bss_prod", "--create-integration") == token  # idempotent

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
+from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
 
 
@@ -12,8 +13,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--rotate", action="store_true", help="replace an existing token")
+        parser.add_argument(
+            "--create-integration",
+            action="store_true",
+            help="create USERNAME as an integration (API-only) account without a password if "
+            "it does not exist",
+        )
 
-    def handle(self, *args, username, rotate, **options):
+    def handle(self, *args, username, rotate, create_integration, **options):
+        if create_integration and not User.objects.filter(username=username).exists():
+            User.objects.create_user(username=username, password=None, role=Role.INTEGRATION)
         try:
             user = User.objects.get(username=username, is_active=True)
         except User.DoesNotExist as missing:

@@ -1,0 +1,18 @@
+# FiberOps application image: the web server (gunicorn) or, with another command, the SLA worker.
+# Dependencies come only from requirements.lock (the same pins as CI).
+FROM python:3.12-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STATIC_ROOT=/app/static
+WORKDIR /app
+RUN useradd --system --uid 10001 --home-dir /app fiberops
+
+COPY requirements.lock pyproject.toml ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN pip install --no-cache-dir --no-deps -e . \
+    && SECRET_KEY=build-time-only-nothing-is-signed python manage.py collectstatic --noinput -v 0 \
+    && python -m compileall -q fiberops
+
+USER fiberops
+EXPOSE 8000
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "fiberops.wsgi"]
