@@ -215,7 +215,11 @@ class DemoBuilder:
             )
         )
         for user in users:
-            user.password = self.password
+            # Integration accounts are API-only: no password to sign in with (R-SEC-1).
+            if user.role == Role.INTEGRATION:
+                user.set_unusable_password()
+            else:
+                user.password = self.password
         User.objects.bulk_create([u for u in users if u.username not in taken])
         stored = {
             u.username: u for u in User.objects.filter(username__in=[u.username for u in users])

@@ -64,6 +64,9 @@ def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads
     assert not WorkOrder.objects.annotate(n=Count("events")).filter(n=0).exists()
     assert User.objects.filter(role=Role.TECHNICIAN).count() == counts["Technician"]
     assert Technician.objects.filter(user=None).count() == 0
+    # The BSS account is API-only (R-SEC-1): no password, people have the demo password.
+    assert not User.objects.get(username="bss").has_usable_password()
+    assert User.objects.get(username="dispatcher_wh").check_password("fiberops-demo")
 
     # A line per phase with its counts and the time since the start, then every 150 orders.
     output = first_run.getvalue()

@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 user.username,
                 ROLE_NAMES.get(user.role, user.role),
                 scope_of(user, today),
-                DEMO_PASSWORD,
+                "（仅 API 令牌，见下）" if user.role == Role.INTEGRATION else DEMO_PASSWORD,
             )
             for user in users
         ]
