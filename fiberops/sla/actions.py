@@ -7,11 +7,14 @@ They run inside the calling action's transaction (the order's app locks the orde
 """
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from fiberops.accounts.permissions import may
@@ -19,15 +22,18 @@ from fiberops.core.clock import end_of_day, start_of_day
 from fiberops.core.errors import NotPermitted
 from fiberops.sla import rules
 from fiberops.sla.calendar import load_calendar
-from fiberops.sla.choices import AlertKind, DeadlineKind
+from fiberops.sla.choices import AlertKind, DeadlineKind, SweepProblemKind
 from fiberops.sla.models import (
     CalendarOverride,
     CalendarYear,
     Deadline,
     DeadlineRevision,
     SlaAlert,
+    SweepProblem,
 )
 from fiberops.sla.workdays import WorkCalendar
+
+logger = logging.getLogger(__name__)
 
 #: A work order (workorders.WorkOrder), known here only through the deadline's foreign key.
 Order = Any
@@ -117,6 +123,13 @@ def void_open_deadlines(order: Order, at: dt.datetime) -> int:
 class TickResult:
     warned: int = 0
     breached: int = 0
+    #: Deadlines that could not be recorded this tick; each is an open `SweepProblem`.
+    skipped: int = 0
+
+
+#: Failures of the connection, not of a row (a locked SQLite file, a dropped connection, a
+#: deadlock, a statement timeout): the tick fails and the looping sweeper tries it again later.
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
 def claim_query(queryset, order_by: str, batch_size: int):
@@ -140,14 +153,18 @@ def _claim_and_record(
     IMMEDIATE (settings), so sweepers run one after the other. The unique (deadline, kind)
     constraint on alerts is the last line of defence.
     """
-    stamp = "breached_at" if alert_kind == AlertKind.BREACH else "warned_at"
     with transaction.atomic():
         rows = list(claim_query(queryset, order_by, batch_size))
         if not rows:
             return 0
-        Deadline.objects.filter(pk__in=[row.pk for row in rows]).update(**{stamp: now})
-        _record_alerts(rows, alert_kind, now)
+        _stamp_and_record(rows, alert_kind, now)
     return len(rows)
+
+
+def _stamp_and_record(rows: list[Deadline], alert_kind: str, now: dt.datetime) -> None:
+    stamp = "breached_at" if alert_kind == AlertKind.BREACH else "warned_at"
+    Deadline.objects.filter(pk__in=[row.pk for row in rows]).update(**{stamp: now})
+    _record_alerts(rows, alert_kind, now)
 
 
 def _record_alerts(rows: list[Deadline], alert_kind: str, now: dt.datetime) -> None:
@@ -170,24 +187,249 @@ def _record_alerts(rows: list[Deadline], alert_kind: str, now: dt.datetime) -> N
     )
 
 
-def sweep(now: dt.datetime, batch_size: int = 2000) -> TickResult:
-    """One tick of the SLA clock: record breaches, then 80 % warnings, each exactly once."""
+def sweep(
+    now: dt.datetime,
+    batch_size: int = 2000,
+    *,
+    stop_requested: Callable[[], bool] = lambda: False,
+) -> TickResult:
+    """One tick of the SLA clock: record breaches, then 80 % warnings, each exactly once.
+
+    Bad rows (R-SLA-6): a deadline that cannot be read (a malformed stored value) or recorded (a
+    write the database refuses) is skipped, logged and kept as an open `SweepProblem`; the rest
+    of its batch is swept. Deadlines with an open problem are kept out of the batches and tried
+    again at the start of each tick, one row each, so a bad row costs one single-row attempt per
+    tick; the first tick that handles it (fixed, met or voided meanwhile) resolves the problem.
+    Connection failures are no row's fault: they end the tick (the looping sweeper retries it).
+
+    `stop_requested` is asked between transactions: a stop request (SIGTERM) ends the tick after
+    the batch or row under way; what is left stays due for the next tick.
+    """
     result = TickResult()
-    while True:
-        count = _claim_and_record(
-            Deadline.objects.due_for_breach(now), AlertKind.BREACH, now, batch_size, "due_at"
-        )
-        result.breached += count
-        if count < batch_size:
+    stages = [
+        (AlertKind.BREACH, Deadline.objects.due_for_breach(now), "due_at"),
+        (AlertKind.WARNING, Deadline.objects.due_for_warning(now), "warn_at"),
+    ]
+    # One small query per tick; the table is normally empty. The oldest sightings first, so
+    # that with more than `batch_size` problems each gets its turn.
+    problems = list(
+        SweepProblem.objects.filter(resolved_at__isnull=True)
+        .order_by("last_seen_at")
+        .values_list("deadline_id", flat=True)[:batch_size]
+    )
+    for deadline_id in problems:
+        if stop_requested():
+            return result
+        _retry_problem(deadline_id, stages, now, result)
+    exclude_problems = bool(problems)
+    for alert_kind, due, order_by in stages:
+        if stop_requested():
             break
-    while True:
-        count = _claim_and_record(
-            Deadline.objects.due_for_warning(now), AlertKind.WARNING, now, batch_size, "warn_at"
+        recorded, skipped, exclude_problems = _sweep_stage(
+            due,
+            alert_kind,
+            now,
+            batch_size=batch_size,
+            order_by=order_by,
+            exclude_problems=exclude_problems,
+            stop_requested=stop_requested,
         )
-        result.warned += count
-        if count < batch_size:
-            break
+        if alert_kind == AlertKind.BREACH:
+            result.breached += recorded
+        else:
+            result.warned += recorded
+        result.skipped += skipped
     return result
+
+
+def _retry_problem(deadline_id: int, stages, now: dt.datetime, result: TickResult) -> None:
+    """A deadline with an open problem, on its own: its breach if due, else its warning if due;
+    recorded or no longer due resolves the problem, failing again counts one more sighting."""
+    for alert_kind, due, _order_by in stages:
+        outcome = _sweep_one(due, alert_kind, now, deadline_id)
+        if outcome == _NOT_DUE:
+            continue
+        if outcome == _SKIPPED:
+            result.skipped += 1
+        elif outcome == _RECORDED:
+            if alert_kind == AlertKind.BREACH:
+                result.breached += 1
+            else:
+                result.warned += 1
+            _resolve_problem(deadline_id, now, f"its {alert_kind} is recorded now")
+        return  # skipped, recorded, or held by another sweeper (busy)
+    _resolve_problem(deadline_id, now, "it is no longer due")
+
+
+def _resolve_problem(deadline_id: int, now: dt.datetime, why: str) -> None:
+    SweepProblem.objects.filter(deadline_id=deadline_id, resolved_at__isnull=True).update(
+        resolved_at=now
+    )
+    logger.info(
+        "SLA sweeper: deadline %s is handled again (%s); problem resolved", deadline_id, why
+    )
+
+
+def _sweep_stage(
+    due,
+    alert_kind: str,
+    now: dt.datetime,
+    *,
+    batch_size: int,
+    order_by: str,
+    exclude_problems: bool,
+    stop_requested: Callable[[], bool],
+) -> tuple[int, int, bool]:
+    """Record one stage (breaches or warnings) in batches. Returns (recorded, skipped, whether
+    open problems must now be left out of the batches)."""
+    recorded = skipped = 0
+    while not stop_requested():
+        # With open problems, the batches leave those deadlines out (they were tried on their
+        # own); without any, the claim is the plain one the benchmarks measure.
+        claimable = (
+            due.exclude(
+                pk__in=SweepProblem.objects.filter(resolved_at__isnull=True).values("deadline_id")
+            )
+            if exclude_problems
+            else due
+        )
+        try:
+            taken = _claim_and_record(claimable, alert_kind, now, batch_size, order_by)
+            recorded += taken
+        except CONNECTION_ERRORS:
+            raise
+        except Exception as error:
+            logger.warning(
+                "SLA sweeper: a %s batch failed (%s); recording its deadlines one by one",
+                alert_kind,
+                _describe(error),
+            )
+            batch_recorded, batch_skipped, taken = _sweep_rows_one_by_one(
+                claimable, alert_kind, now, batch_size, order_by, stop_requested
+            )
+            recorded += batch_recorded
+            skipped += batch_skipped
+            exclude_problems = exclude_problems or batch_skipped > 0
+        if taken < batch_size:
+            break
+    return recorded, skipped, exclude_problems
+
+
+def _sweep_rows_one_by_one(
+    claimable,
+    alert_kind: str,
+    now: dt.datetime,
+    batch_size: int,
+    order_by: str,
+    stop_requested: Callable[[], bool],
+) -> tuple[int, int, int]:
+    """A failed batch again, each row in its own transaction (a savepoint inside a caller's), so
+    the bad rows are found and the others recorded. Returns (recorded, skipped, examined)."""
+    with transaction.atomic():
+        # Only the ids: reading them cannot fail on a malformed time. SKIP LOCKED leaves out
+        # what other sweepers hold, as the batch did.
+        ids = list(
+            claimable.select_for_update(skip_locked=True, of=("self",))
+            .order_by(order_by)
+            .values_list("pk", flat=True)[:batch_size]
+        )
+    recorded = skipped = examined = 0
+    for deadline_id in ids:
+        if stop_requested():
+            break
+        examined += 1
+        outcome = _sweep_one(claimable, alert_kind, now, deadline_id)
+        recorded += outcome == _RECORDED
+        skipped += outcome == _SKIPPED
+    return recorded, skipped, examined
+
+
+_RECORDED, _SKIPPED, _NOT_DUE, _BUSY = "recorded", "skipped", "not due", "busy"
+
+
+class _RowFailed(Exception):
+    def __init__(self, kind: str, error: Exception):
+        super().__init__(kind)
+        self.kind = kind
+        self.error = error
+
+
+def _sweep_one(due, alert_kind: str, now: dt.datetime, deadline_id: int) -> str:
+    """Claim and record one deadline in its own transaction (a savepoint inside a caller's); a
+    failure opens its `SweepProblem` or counts one more sighting of it."""
+    try:
+        with transaction.atomic():
+            try:
+                rows = list(claim_query(due.filter(pk=deadline_id), "pk", 1))
+            except CONNECTION_ERRORS:
+                raise
+            except Exception as error:
+                raise _RowFailed(SweepProblemKind.UNREADABLE, error) from error
+            if rows:
+                try:
+                    _stamp_and_record(rows, alert_kind, now)
+                except CONNECTION_ERRORS:
+                    raise
+                except IntegrityError as error:
+                    raise _RowFailed(SweepProblemKind.CONFLICT, error) from error
+                except Exception as error:
+                    raise _RowFailed(SweepProblemKind.ERROR, error) from error
+    except _RowFailed as failed:
+        _report_problem(deadline_id, alert_kind, failed.kind, failed.error, now)
+        return _SKIPPED
+    if rows:
+        return _RECORDED
+    # Not claimed: no longer due, or locked by another sweeper (PostgreSQL), which records or
+    # reports it.
+    return _BUSY if due.filter(pk=deadline_id).exists() else _NOT_DUE
+
+
+def _report_problem(
+    deadline_id: int, alert_kind: str, kind: str, error: Exception, now: dt.datetime
+) -> None:
+    """Open the deadline's problem, or count one more sighting of the open one."""
+    text = _describe(error)
+    for _attempt in range(2):  # a concurrent sweeper may open the same problem meanwhile
+        try:
+            with transaction.atomic():
+                seen = SweepProblem.objects.filter(
+                    deadline_id=deadline_id, resolved_at__isnull=True
+                ).update(
+                    stage=alert_kind,
+                    kind=kind,
+                    error=text,
+                    last_seen_at=now,
+                    times_seen=F("times_seen") + 1,
+                )
+                if not seen:
+                    SweepProblem.objects.create(
+                        deadline_id=deadline_id,
+                        stage=alert_kind,
+                        kind=kind,
+                        error=text,
+                        first_seen_at=now,
+                        last_seen_at=now,
+                    )
+        except IntegrityError:
+            continue
+        if seen:
+            logger.warning(
+                "SLA sweeper skipped deadline %s (%s) again: %s", deadline_id, alert_kind, text
+            )
+        else:
+            logger.error(
+                "SLA sweeper skipped deadline %s (%s): %s. Listed under SLA sweep problems in "
+                "the admin; each tick tries it again on its own.",
+                deadline_id,
+                alert_kind,
+                text,
+            )
+        return
+    logger.error("SLA sweeper skipped deadline %s (%s): %s", deadline_id, alert_kind, text)
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 @transaction.atomic

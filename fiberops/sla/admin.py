@@ -1,9 +1,17 @@
 from django.contrib import admin, messages
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from fiberops.core.clock import now
 from fiberops.sla import actions
-from fiberops.sla.models import CalendarDay, CalendarOverride, CalendarYear, Deadline, SlaAlert
+from fiberops.sla.models import (
+    CalendarDay,
+    CalendarOverride,
+    CalendarYear,
+    Deadline,
+    SlaAlert,
+    SweepProblem,
+)
 
 
 def _report(request, changed: int) -> None:
@@ -82,3 +90,58 @@ class SlaAlertAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # written by the system, never by hand
+
+
+class OpenProblemFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("resolved", _("Resolved"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("open", "resolved"):
+            return queryset.filter(resolved_at__isnull=self.value() == "open")
+        return queryset
+
+
+@admin.register(SweepProblem)
+class SweepProblemAdmin(admin.ModelAdmin):
+    """Deadlines the sweeper skipped (R-SLA-6, docs/sla.md "Bad rows"): written by the sweeper,
+    resolved by it once a tick handles the deadline again. The deadline is shown by id and its
+    order by number, read as plain columns: loading the deadline may be what fails."""
+
+    list_display = (
+        "deadline_number",
+        "order_number",
+        "stage",
+        "kind",
+        "error",
+        "first_seen_at",
+        "last_seen_at",
+        "times_seen",
+        "resolved_at",
+    )
+    list_filter = (OpenProblemFilter, "stage", "kind")
+    search_fields = ("=deadline__id", "deadline__order__bss_order_no")
+    fields = list_display
+    readonly_fields = list_display
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(order_number=F("deadline__order__bss_order_no"))
+        )
+
+    @admin.display(description=_("deadline"), ordering="deadline_id")
+    def deadline_number(self, obj: SweepProblem) -> int:
+        return obj.deadline_id
+
+    @admin.display(description=_("work order"), ordering="order_number")
+    def order_number(self, obj: SweepProblem) -> str:
+        return getattr(obj, "order_number", "")
+
+    def has_add_permission(self, request):
+        return False  # written by the sweeper, never by hand
+
+    def has_change_permission(self, request, obj=None):
+        return False  # fix the deadline instead: the next tick resolves the problem

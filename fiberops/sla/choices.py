@@ -29,3 +29,11 @@ class AlertKind(models.TextChoices):
 class CalendarSource(models.TextChoices):
     PACKAGE = "package", _("chinesecalendar package")
     MANUAL = "manual", _("Entered by an administrator")
+
+
+class SweepProblemKind(models.TextChoices):
+    """Why the sweeper skipped a deadline (R-SLA-6)."""
+
+    UNREADABLE = "unreadable", _("Unreadable: a stored value is malformed")
+    CONFLICT = "conflict", _("Conflict: the database refused the write (e.g. the alert exists)")
+    ERROR = "error", _("Other error")

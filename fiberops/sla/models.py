@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from fiberops.accounts.choices import Role
 from fiberops.accounts.permissions import is_role
-from fiberops.sla.choices import AlertKind, CalendarSource, DeadlineKind, DeadlineState
+from fiberops.sla.choices import (
+    AlertKind,
+    CalendarSource,
+    DeadlineKind,
+    DeadlineState,
+    SweepProblemKind,
+)
 
 
 class CalendarYear(models.Model):
@@ -248,3 +254,53 @@ class DeadlineRevision(models.Model):
         if self.pk is not None:
             raise TypeError("Deadline revisions are append-only.")
         super().save(*args, **kwargs)
+
+
+class SweepProblem(models.Model):
+    """A deadline the sweeper could not record (时限扫描异常), R-SLA-6: a stored value it cannot
+    read, or a write the database refuses. The row is skipped and the rest of its batch swept;
+    each tick tries it again on its own (`last_seen_at`, `times_seen`) and the first tick that
+    handles it (fixed, met or voided) sets `resolved_at`. At most one open problem per
+    deadline; `stage` is what the last failed attempt was recording."""
+
+    deadline = models.ForeignKey(
+        Deadline,
+        verbose_name=_("deadline"),
+        on_delete=models.CASCADE,
+        related_name="sweep_problems",
+    )
+    stage = models.CharField(
+        _("stage"),
+        max_length=16,
+        choices=AlertKind.choices,
+        help_text=_(
+            "What the sweeper was recording when it failed: the breach or the 80 % warning."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=SweepProblemKind.choices)
+    error = models.TextField(_("error"))
+    first_seen_at = models.DateTimeField(_("first seen at"))
+    last_seen_at = models.DateTimeField(_("last seen at"))
+    times_seen = models.PositiveIntegerField(_("times seen"), default=1)
+    resolved_at = models.DateTimeField(
+        _("resolved at"),
+        null=True,
+        blank=True,
+        help_text=_("When a tick handled the deadline again (fixed, met or voided)."),
+    )
+
+    class Meta:
+        verbose_name = _("sweep problem")
+        verbose_name_plural = _("sweep problems")
+        ordering = ["-last_seen_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline"],
+                condition=Q(resolved_at__isnull=True),
+                name="sweep_problem_one_open_per_deadline",
+            )
+        ]
+
+    def __str__(self) -> str:
+        # The deadline by id only: loading it may be what fails.
+        return f"{self.stage} {self.deadline_id}: {self.kind}"

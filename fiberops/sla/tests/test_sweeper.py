@@ -103,7 +103,7 @@ def test_r_sla_6_a_failed_tick_does_not_stop_the_looping_clock(world, monkeypatc
 
     calls = []
 
-    def flaky_sweep(now):
+    def flaky_sweep(now, **options):
         calls.append(now)
         if len(calls) == 1:
             raise OperationalError("database is locked")
@@ -124,3 +124,37 @@ def test_r_sla_6_a_failed_tick_does_not_stop_the_looping_clock(world, monkeypatc
     call_command("run_sla_clock", "--loop", "--interval", "0")
     assert len(calls) == 2
     assert "2 breaches" in capsys.readouterr().out
+
+
+def test_r_sla_6_an_unexpected_error_in_a_tick_is_logged_and_the_loop_goes_on(
+    world, monkeypatch, capsys, caplog
+):
+    """Not only database errors: any exception in a tick (a bug, a value Python cannot hold) is
+    logged with its traceback and the clock ticks again."""
+    from fiberops.sla import actions
+    from fiberops.sla.management.commands import run_sla_clock
+
+    calls = []
+
+    def broken_then_working_sweep(now, **options):
+        calls.append(now)
+        if len(calls) == 1:
+            raise ValueError("hour must be in 0..23")
+        return actions.TickResult(warned=1, breached=0)
+
+    sleeps = []
+
+    def fake_sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_sla_clock, "sweep", broken_then_working_sweep)
+    monkeypatch.setattr(run_sla_clock, "purge_expired", lambda now: 0)
+    monkeypatch.setattr(run_sla_clock.time, "sleep", fake_sleep)
+    call_command("run_sla_clock", "--loop", "--interval", "0")
+
+    assert len(calls) == 2
+    assert "1 warnings" in capsys.readouterr().out
+    failure = next(r for r in caplog.records if "SLA clock tick failed" in r.getMessage())
+    assert failure.exc_info and failure.exc_info[0] is ValueError

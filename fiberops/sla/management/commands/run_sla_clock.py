@@ -2,14 +2,16 @@
 at once on PostgreSQL (SKIP LOCKED) and on SQLite (IMMEDIATE transactions).
 
 SIGTERM and SIGINT (Ctrl-C) stop the loop within `POLL_SECONDS`, also while it waits between
-ticks or before retrying a failed tick; a tick under way is finished first."""
+ticks or before retrying a failed tick; a tick under way ends after its current transaction.
+A failed tick, whatever the error, is logged and tried again at the next interval; a deadline
+the sweeper cannot record is skipped and reported (`SweepProblem`, R-SLA-6)."""
 
 import logging
 import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, close_old_connections
+from django.db import close_old_connections
 
 from fiberops.core.clock import now
 from fiberops.core.idempotency import purge_expired
@@ -45,10 +47,11 @@ class Command(BaseCommand):
             while not self.stopping:
                 try:
                     self.tick(loop=True)
-                except DatabaseError:
-                    # A locked SQLite file or a dropped connection must not stop the clock for good.
+                except Exception:
+                    # A locked SQLite file, a dropped connection or a bug in one tick must not
+                    # stop the clock for good: log, reconnect, try again at the next interval.
                     logger.exception("SLA clock tick failed; retrying in %s s", interval)
-                    close_old_connections()
+                    self.reconnect()
                 self.pause(interval)
         finally:
             for signum, handler in previous.items():
@@ -59,17 +62,28 @@ class Command(BaseCommand):
         # POLL_SECONDS.
         self.stopping = True
 
+    def reconnect(self) -> None:
+        try:
+            close_old_connections()
+        except Exception:
+            logger.exception("SLA clock: closing the broken database connection failed")
+
     def tick(self, *, loop: bool) -> None:
         started = time.perf_counter()
         current = now()
-        result = sweep(current)
+        result = sweep(current, stop_requested=lambda: self.stopping)
         # The worker also keeps the stored Idempotency-Key answers within their time to live.
         purge_expired(current)
         elapsed = time.perf_counter() - started
-        if result.warned or result.breached or not loop:
+        if result.warned or result.breached or result.skipped or not loop:
+            skipped = (
+                f", {result.skipped} skipped (see SLA sweep problems in the admin)"
+                if result.skipped
+                else ""
+            )
             self.stdout.write(
                 f"SLA clock: {result.breached} breaches, {result.warned} warnings "
-                f"recorded in {elapsed:.3f} s"
+                f"recorded{skipped} in {elapsed:.3f} s"
             )
             self.stdout.flush()
 
