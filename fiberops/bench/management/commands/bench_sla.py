@@ -48,7 +48,7 @@ from fiberops.workforce.models import Branch, Grid, Team, Technician
 from fiberops.workorders.models import WorkOrder
 
 GRID = "BENCH-01"
-BOX = "BENCH-FX-001"
+BOX = "BENCH-FX-{:03d}"  # one box per PORTS installs: a port holds one live service
 PORTS = 64
 WARM_UP = 10
 #: Targets from the spec (docs/benchmarks.md).
@@ -211,7 +211,7 @@ class Bench:
         started = time.perf_counter()
         call_command("migrate", interactive=False, verbosity=0)
         self.line("migrate (empty database)", f"{time.perf_counter() - started:.1f} s")
-        reference = self.reference_data()
+        reference = self.reference_data(orders)
 
         self.write("\n[a] BSS intake: POST /api/v1/work-orders/ (APIClient, token, one process)")
         self.bench_intake(reference, orders)
@@ -242,16 +242,27 @@ class Bench:
 
     # -- reference data --
 
-    def reference_data(self) -> dict[str, Any]:
+    @staticmethod
+    def boxes_needed(orders: int) -> int:
+        # Every third serial is an install (payload); the last ones are the query-count probe.
+        installs = (orders + WARM_UP + 3) // 3 + 2
+        return math.ceil(installs / PORTS)
+
+    def reference_data(self, orders: int) -> dict[str, Any]:
         branch = Branch.objects.create(code="BENCH", name="基准分公司", area_type="urban")
         grid = Grid.objects.create(code=GRID, name="基准网格", branch=branch)
         team = Team.objects.create(code="T-BENCH-01", name="基准一班", grid=grid)
         technician = Technician.objects.create(
             staff_no="B0001", name="技术员B0001", team=team, certified_until=dt.date(2030, 12, 31)
         )
-        box = SplitterBox.objects.create(code=BOX, grid=grid, port_count=PORTS)
+        boxes = SplitterBox.objects.bulk_create(
+            [
+                SplitterBox(code=BOX.format(b), grid=grid, port_count=PORTS)
+                for b in range(self.boxes_needed(orders))
+            ]
+        )
         SplitterPort.objects.bulk_create(
-            [SplitterPort(box=box, number=n) for n in range(1, PORTS + 1)]
+            [SplitterPort(box=box, number=n) for box in boxes for n in range(1, PORTS + 1)]
         )
         bss = User.objects.create_user(username="bench-bss", password=None, role=Role.INTEGRATION)
         token = Token.objects.create(user=bss)
@@ -279,7 +290,10 @@ class Bench:
             body.update(
                 order_type="install",
                 plan_mbps=1000,
-                resource={"splitter_box": BOX, "port": 1 + serial % PORTS},
+                resource={
+                    "splitter_box": BOX.format(serial // 3 // PORTS),
+                    "port": 1 + serial // 3 % PORTS,
+                },
                 description="新装1000M宽带",
             )
         elif kind == 1:
@@ -314,7 +328,7 @@ class Bench:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {reference['token']}")
         bodies = [self.payload(n, accepted_at) for n in range(1, orders + 1)]
-        warm = [self.payload(n, accepted_at) for n in range(90_000_001, 90_000_001 + WARM_UP)]
+        warm = [self.payload(n, accepted_at) for n in range(orders + 1, orders + 1 + WARM_UP)]
         # The test client's host name; the real ALLOWED_HOSTS stay as configured otherwise.
         with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
             self.post_all(client, url, warm, 201)
@@ -330,7 +344,8 @@ class Bench:
                 f"{rate(orders, seconds)} in {seconds:.1f} s; {self.latency(durations)}",
             )
             counts = []
-            base = 80_000_001  # ≡ 0 (mod 3): install, then fault, then survey
+            # After the warm-up's numbers, ≡ 0 (mod 3): install, then fault, then survey.
+            base = 3 * math.ceil((orders + 1 + WARM_UP) / 3)
             for serial in (base, base + 1, base + 2):
                 with CaptureQueriesContext(connection) as queries:
                     self.post_all(client, url, [self.payload(serial, accepted_at)], 201)
@@ -371,6 +386,7 @@ class Bench:
                 "",
                 False,
                 "",
+                False,
                 technician.pk,
                 at(-200),
                 at(-240),
@@ -389,6 +405,7 @@ class Bench:
                 "description",
                 "requires_survey",
                 "suspended_from",
+                "holds_port",
                 "technician",
                 "dispatched_at",
                 "created_at",
