@@ -72,10 +72,12 @@ typecheck: venv
 pytest: venv
 	$(PY) -m pytest $(PYTEST_MARKS)
 
-## make bench — intake throughput and one SLA sweeper tick over 1,000,000 open deadlines (fiberops/bench).
+## make bench — intake throughput and one SLA sweeper tick over 1,000,000 open deadlines, then intake
+## over HTTP against gunicorn (DEBUG off there) beside a bare Django view (fiberops/bench).
 bench: venv
 	$(PY) manage.py bench_sla --database-url sqlite:///var/bench.sqlite3
 	$(PY) manage.py bench_sla --database-url postgres://postgres@127.0.0.1:5432/fiberops_bench
+	$(PY) manage.py bench_intake_http --database-url postgres://postgres@127.0.0.1:5432/fiberops_bench_http
 
 ## make lock — re-resolve requirements.lock from pyproject.toml (run after changing a dependency).
 lock:
