@@ -81,6 +81,13 @@ class Command(BaseCommand):
             "--concurrency", type=int, default=8, help="client threads sending at once"
         )
         parser.add_argument(
+            "--rounds",
+            type=int,
+            default=4,
+            help="the orders of each endpoint are sent in this many rounds, alternating API and "
+            "bare view, so both see the same background load",
+        )
+        parser.add_argument(
             "--workers",
             type=int,
             nargs="+",
@@ -96,9 +103,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--inner", action="store_true", help="internal: run the measurements")
 
-    def handle(self, *args, database_url, orders, concurrency, workers, inner, **options):
-        if orders < 1 or concurrency < 1 or min(workers) < 1:
-            raise CommandError("--orders, --concurrency and --workers must be ≥ 1.")
+    def handle(self, *args, database_url, orders, concurrency, rounds, workers, inner, **options):
+        if min(orders, concurrency, rounds, *workers) < 1:
+            raise CommandError("--orders, --concurrency, --rounds and --workers must be ≥ 1.")
         if dj_database_url.parse(database_url)["ENGINE"] not in POSTGRES_ENGINES:
             raise CommandError("This benchmark runs on PostgreSQL: give a postgres:// URL.")
         if inner:
@@ -109,6 +116,7 @@ class Command(BaseCommand):
             HttpBench(self.stdout.write, database_url).run(
                 orders=orders,
                 concurrency=concurrency,
+                rounds=rounds,
                 worker_counts=workers,
                 synchronous_commit_off=options["synchronous_commit_off"],
             )
@@ -123,6 +131,7 @@ class Command(BaseCommand):
             url,
             f"--orders={orders}",
             f"--concurrency={concurrency}",
+            f"--rounds={rounds}",
             "--workers",
             *[str(count) for count in workers],
         ]
@@ -260,6 +269,7 @@ class HttpBench:
         *,
         orders: int,
         concurrency: int,
+        rounds: int,
         worker_counts: Sequence[int],
         synchronous_commit_off: bool,
     ) -> None:
@@ -287,6 +297,7 @@ class HttpBench:
             self.measure(
                 workers=workers,
                 orders=orders,
+                rounds=rounds,
                 warm_up=warm_up,
                 concurrency=concurrency,
                 token=token,
@@ -534,26 +545,28 @@ class HttpBench:
 
     def timed(
         self,
-        label: str,
+        run: Run,
         port: int,
-        path: str,
         bodies: Sequence[bytes],
         *,
         token: str,
         concurrency: int,
         server_pid: int,
-    ) -> Run:
+    ) -> None:
+        """POST `bodies` to `run.path` and add the samples, time and CPU to `run`."""
         database = str(connection.settings_dict["NAME"])
         before = cpu_jiffies(server_pid, database)
-        samples, seconds = self.post_all(port, path, bodies, token, concurrency)
+        samples, seconds = self.post_all(port, run.path, bodies, token, concurrency)
         after = cpu_jiffies(server_pid, database)
-        cpu = {key: after[key] - before[key] for key in before}
-        return Run(label, path, samples, seconds, cpu)
+        run.samples += samples
+        run.seconds += seconds
+        for key in before:
+            run.cpu[key] = run.cpu.get(key, 0.0) + after[key] - before[key]
 
     # -- one server --
 
     def measure(
-        self, *, workers: int, orders: int, warm_up: int, concurrency: int, token: str
+        self, *, workers: int, orders: int, rounds: int, warm_up: int, concurrency: int, token: str
     ) -> None:
         accepted_at = (timezone.now() - dt.timedelta(minutes=10)).astimezone(SHANGHAI).isoformat()
         warm_api = [self.payload("WAPI", accepted_at) for _ in range(warm_up)]
@@ -562,7 +575,7 @@ class HttpBench:
         bare_bodies = [self.payload(f"BARE{workers}W", accepted_at) for _ in range(orders)]
         self.write(
             f"\ngunicorn, {workers} sync workers (WEB_CONCURRENCY), {concurrency} client threads, "
-            f"{orders:,} orders per endpoint"
+            f"{orders:,} orders per endpoint in {rounds} alternating rounds"
         )
         log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in the finally below
             "w+b", prefix="bench-gunicorn-", suffix=".log", delete=False
@@ -576,21 +589,23 @@ class HttpBench:
                 self.check(path, samples, log)
             self.line("warm-up (not timed)", f"{warm_up} orders to each endpoint")
 
-            def timed(label: str, path: str, bodies: Sequence[bytes]) -> Run:
-                return self.timed(
-                    label,
-                    port,
-                    path,
-                    bodies,
-                    token=token,
-                    concurrency=concurrency,
-                    server_pid=server.pid,
-                )
-
-            api = timed("API (DRF)", API_PATH, api_bodies)
-            self.check(API_PATH, api.samples, log)
-            bare = timed("bare Django view", BARE_PATH, bare_bodies)
-            self.check(BARE_PATH, bare.samples, log)
+            api = Run("API (DRF)", API_PATH, [], 0.0, {})
+            bare = Run("bare Django view", BARE_PATH, [], 0.0, {})
+            # The machine may be shared: rounds in the order API, bare, bare, API, API, … let
+            # both endpoints see the same background load.
+            size = -(-orders // rounds)
+            for index, start in enumerate(range(0, orders, size)):
+                pair = [(api, api_bodies), (bare, bare_bodies)]
+                for run, bodies in pair if index % 2 == 0 else reversed(pair):
+                    self.timed(
+                        run,
+                        port,
+                        bodies[start : start + size],
+                        token=token,
+                        concurrency=concurrency,
+                        server_pid=server.pid,
+                    )
+                    self.check(run.path, run.samples, log)
         finally:
             stopped = self.stop_server(server)
             log.close()
