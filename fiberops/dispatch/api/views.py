@@ -1,32 +1,40 @@
 """REST endpoints of customer contact under /work-orders/{id}/contact-attempts/ (R-APT-2,
 R-SLA-4): thin callers of `dispatch.actions`."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fiberops.core.api import IDEMPOTENCY_KEY_HEADER, READ_ERRORS, WRITE_ERRORS, error_responses
 from fiberops.core.idempotency import IdempotentWritesMixin
 from fiberops.dispatch.actions import record_contact_attempt
 from fiberops.dispatch.api import serializers as s
 from fiberops.workorders.api.serializers import WorkOrderSerializer
-from fiberops.workorders.api.views import OrderActionMixin
+from fiberops.workorders.api.views import OrderActionMixin, json_body
+
+ORDER_PK = OpenApiParameter("order_pk", int, OpenApiParameter.PATH, description="The order's id.")
 
 
 class ContactAttemptViewSet(IdempotentWritesMixin, OrderActionMixin, viewsets.ViewSet):
     """Contact attempts of one order in the caller's scope (out of scope: 404)."""
 
-    @extend_schema(responses=s.ContactAttemptOutSerializer(many=True))
+    @extend_schema(
+        parameters=[ORDER_PK],
+        responses={200: s.ContactAttemptOutSerializer(many=True), **error_responses(*READ_ERRORS)},
+        description="The order's contact attempts, oldest first, in one list (not paginated).",
+    )
     def list(self, request: Request, order_pk=None) -> Response:
         order = self._order(order_pk)
         attempts = order.contact_attempts.select_related("by").order_by("occurred_at", "id")
         return Response(s.ContactAttemptOutSerializer(attempts, many=True).data)
 
     @extend_schema(
-        request=s.ContactAttemptSerializer,
-        responses={201: WorkOrderSerializer},
+        parameters=[ORDER_PK, IDEMPOTENCY_KEY_HEADER],
+        request=json_body(s.ContactAttemptSerializer),
+        responses={201: WorkOrderSerializer, **error_responses(*WRITE_ERRORS)},
         description="Log a contact attempt by the order's technician; the first one meets the "
-        "contact clock (R-SLA-4). Answers the order.",
+        "contact clock (R-SLA-4). Answers the order with 201.",
     )
     def create(self, request: Request, order_pk=None) -> Response:
         order = self._order(order_pk)

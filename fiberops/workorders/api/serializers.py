@@ -12,13 +12,13 @@ from fiberops.core.api import ShanghaiDateTimeField
 from fiberops.core.clock import now
 from fiberops.network.queries import find_port
 from fiberops.sla import queries as sla_queries
-from fiberops.sla.choices import DeadlineKind
+from fiberops.sla.choices import DeadlineKind, DeadlineState
 from fiberops.sla.models import Deadline
 from fiberops.workforce.models import Grid
 from fiberops.workorders.actions import MANUAL_NUMBER, CustomerData, IntakeData
 from fiberops.workorders.models import EventKind, WorkOrder
 from fiberops.workorders.policy import policy_for
-from fiberops.workorders.states import OrderType, Status, allowed_actions
+from fiberops.workorders.states import TRANSITIONS, OrderType, Status, allowed_actions
 
 #: ASCII digits only: `\d` would accept Arabic-Indic and full-width digits too.
 PHONE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$")
@@ -121,16 +121,25 @@ class IntakeSerializer(serializers.Serializer):
         )
 
 
+#: The worst state of an order's clocks: the values of a deadline's `state`. Bare values, not
+#: the labelled choices: the same choice set under two field names would be one enum with two
+#: names to drf-spectacular (a warning; the name override lives in settings).
+SLA_STATE_FIELD = serializers.ChoiceField(
+    choices=[(value, value) for value in DeadlineState.values], allow_null=True
+)
+
+
 class DeadlineSerializer(serializers.Serializer):
     """A plain Serializer (not ModelSerializer): it is built for every order in every list."""
 
     kind = serializers.ChoiceField(choices=DeadlineKind.choices)
     due_at = ShanghaiDateTimeField()
     warn_at = ShanghaiDateTimeField()
-    met_at = ShanghaiDateTimeField()
-    breached_at = ShanghaiDateTimeField()
+    met_at = ShanghaiDateTimeField(allow_null=True)
+    breached_at = ShanghaiDateTimeField(allow_null=True)
     state = serializers.SerializerMethodField()
 
+    @extend_schema_field(serializers.ChoiceField(choices=DeadlineState.choices))
     def get_state(self, obj: Deadline) -> str:
         return obj.state_at(self.context.get("now") or now())
 
@@ -148,6 +157,20 @@ class CustomerOutSerializer(serializers.Serializer):
     lng = serializers.DecimalField(
         source="approximate_lng", max_digits=9, decimal_places=2, allow_null=True
     )
+
+
+class ResourceOutSerializer(serializers.Serializer):
+    """The splitter box and port the order is served from (R-RES-1)."""
+
+    splitter_box = serializers.CharField()
+    port = serializers.IntegerField()
+
+
+class TechnicianRefSerializer(serializers.Serializer):
+    """The technician who owns the order."""
+
+    staff_no = serializers.CharField()
+    name = serializers.CharField()
 
 
 class WorkOrderSerializer(serializers.Serializer):
@@ -168,14 +191,14 @@ class WorkOrderSerializer(serializers.Serializer):
     description = serializers.CharField()
     requires_survey = serializers.BooleanField()
     technician = serializers.SerializerMethodField()
-    dispatched_at = ShanghaiDateTimeField()
-    responded_at = ShanghaiDateTimeField()
-    first_contact_at = ShanghaiDateTimeField()
-    survey_completed_at = ShanghaiDateTimeField()
-    appointment_starts_at = ShanghaiDateTimeField()
-    appointment_ends_at = ShanghaiDateTimeField()
-    completed_at = ShanghaiDateTimeField()
-    closed_at = ShanghaiDateTimeField()
+    dispatched_at = ShanghaiDateTimeField(allow_null=True)
+    responded_at = ShanghaiDateTimeField(allow_null=True)
+    first_contact_at = ShanghaiDateTimeField(allow_null=True)
+    survey_completed_at = ShanghaiDateTimeField(allow_null=True)
+    appointment_starts_at = ShanghaiDateTimeField(allow_null=True)
+    appointment_ends_at = ShanghaiDateTimeField(allow_null=True)
+    completed_at = ShanghaiDateTimeField(allow_null=True)
+    closed_at = ShanghaiDateTimeField(allow_null=True)
     deadlines = serializers.SerializerMethodField()
     sla_state = serializers.SerializerMethodField()
     calendar_warning = serializers.SerializerMethodField()
@@ -183,10 +206,12 @@ class WorkOrderSerializer(serializers.Serializer):
     created_at = ShanghaiDateTimeField()
     updated_at = ShanghaiDateTimeField()
 
+    @extend_schema_field(ResourceOutSerializer(allow_null=True))
     def get_resource(self, obj: WorkOrder) -> dict | None:
         port = obj.splitter_port
         return {"splitter_box": port.box.code, "port": port.number} if port else None
 
+    @extend_schema_field(TechnicianRefSerializer(allow_null=True))
     def get_technician(self, obj: WorkOrder) -> dict | None:
         tech = obj.technician
         return {"staff_no": tech.staff_no, "name": tech.name} if tech else None
@@ -195,12 +220,16 @@ class WorkOrderSerializer(serializers.Serializer):
     def get_deadlines(self, obj: WorkOrder):
         return DeadlineSerializer(obj.deadlines.all(), many=True, context=self.context).data
 
+    @extend_schema_field(SLA_STATE_FIELD)
     def get_sla_state(self, obj: WorkOrder) -> str | None:
         return sla_queries.worst_state(obj.deadlines.all(), self.context.get("now") or now())
 
     def get_calendar_warning(self, obj: WorkOrder) -> str | None:
         return sla_queries.calendar_warning(obj.deadlines.all())
 
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(TRANSITIONS)))
+    )
     def get_allowed_actions(self, obj: WorkOrder) -> list[str]:
         return allowed_actions(obj.status)
 
@@ -242,7 +271,15 @@ class ActionSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(ActionSerializer):
+    """A lifecycle action: an optional reason (kept on the timeline) and the device time."""
+
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class RequiredReasonSerializer(ActionSerializer):
+    """A lifecycle action that needs a reason (return, rework, suspend, cancel)."""
+
+    reason = serializers.CharField(max_length=500)
 
 
 class DispatchSerializer(ActionSerializer):

@@ -6,7 +6,12 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -16,6 +21,12 @@ from rest_framework.views import APIView
 
 from fiberops.accounts.models import User
 from fiberops.accounts.permissions import may
+from fiberops.core.api import (
+    IDEMPOTENCY_KEY_HEADER,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
 from fiberops.core.clock import now
 from fiberops.core.idempotency import IdempotentWritesMixin
 from fiberops.sla import queries as sla_queries
@@ -24,7 +35,7 @@ from fiberops.workforce.queries import dispatch_candidates
 from fiberops.workorders import actions
 from fiberops.workorders.api import serializers as s
 from fiberops.workorders.models import WorkOrder
-from fiberops.workorders.states import TRANSITIONS
+from fiberops.workorders.states import TRANSITIONS, OrderType, Status
 from fiberops.workorders.timeline import order_timeline
 
 
@@ -39,6 +50,30 @@ def _technician(staff_no: str, actor: User, order: WorkOrder, field: str = "tech
     if tech is None:
         raise ValidationError({field: [_("No technician with this staff number.")]})
     return tech
+
+
+#: The path parameter of an order, as the schema declares it.
+ORDER_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The order's id.")
+
+
+def json_body(serializer) -> dict:
+    """A request body as the schema shows it: JSON. The API also parses forms (DRF's default
+    parsers), but a form cannot carry the nested intake body; clients are promised JSON."""
+    return {"application/json": serializer}
+
+
+def action_schema(request, *, responses=None, status_code: int = 200, description: str = ""):
+    """The schema of a write on an order: its body, its answer (the order unless said
+    otherwise), its refusals in the error envelope and the `Idempotency-Key` header."""
+    return extend_schema(
+        request=json_body(request),
+        responses={
+            status_code: responses or s.WorkOrderSerializer,
+            **error_responses(*WRITE_ERRORS),
+        },
+        parameters=[ORDER_ID, IDEMPOTENCY_KEY_HEADER],
+        description=description or None,
+    )
 
 
 class OrderActionMixin(APIView):
@@ -117,27 +152,79 @@ class WorkOrderViewSet(
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str),
-            OpenApiParameter("order_type", str),
+            OpenApiParameter("status", str, enum=Status.values, description="Status"),
+            OpenApiParameter("order_type", str, enum=OrderType.values, description="Order type"),
             OpenApiParameter("grid", str, description="Grid code"),
-            OpenApiParameter("technician", str, description="Staff number"),
-            OpenApiParameter("sla", str, enum=list(sla_queries.SLA_FILTERS)),
+            OpenApiParameter("technician", str, description="Staff number of the technician"),
+            OpenApiParameter("bss_order_no", str, description="BSS order number (exact)"),
+            OpenApiParameter(
+                "sla",
+                str,
+                enum=list(sla_queries.SLA_FILTERS),
+                description="Orders whose worst clock is in this state (400 for another value)",
+            ),
             OpenApiParameter(
                 "ordering",
                 str,
                 enum=["urgency"],
-                description="urgency: late clocks first, then due soon, then by next due time",
+                description="urgency: late clocks first, then due soon, then by next due time; "
+                "without it the newest first",
             ),
-        ]
+        ],
+        responses={200: s.WorkOrderSerializer(many=True), **error_responses(*READ_ERRORS)},
+        description="Work orders in the caller's scope, 50 a page. Filters combine; an unknown "
+        "value of a filter without a fixed list (grid, technician, bss_order_no) matches nothing.",
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        request=s.IntakeSerializer,
-        responses={201: s.WorkOrderSerializer, 200: s.WorkOrderSerializer},
-        description="Intake from the BSS (R-ORD-2). A repeated bss_order_no returns the "
-        "existing order with 200 and creates nothing.",
+        parameters=[ORDER_ID],
+        responses={200: s.WorkOrderSerializer, **error_responses(*READ_ERRORS)},
+        description="One order in the caller's scope (out of scope: 404).",
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=json_body(s.IntakeSerializer),
+        responses={
+            201: OpenApiResponse(s.WorkOrderSerializer, description="The new order."),
+            200: OpenApiResponse(
+                s.WorkOrderSerializer,
+                description="A replay: the order with this bss_order_no exists with the same "
+                "values; nothing is written.",
+            ),
+            **error_responses(*WRITE_ERRORS),
+        },
+        parameters=[IDEMPOTENCY_KEY_HEADER],
+        examples=[
+            OpenApiExample(
+                "An install with its pre-assigned port",
+                request_only=True,
+                value={
+                    "bss_order_no": "BSS2026110300017",
+                    "order_type": "install",
+                    "accepted_at": "2026-11-03T09:30:00+08:00",
+                    "grid": "WH-01",
+                    "customer": {
+                        "name": "张三",
+                        "phone": "13812345678",
+                        "address": "成都市武侯区红牌楼街道佳灵路3号2栋1单元502",
+                        "lat": "30.627100",
+                        "lng": "104.036200",
+                    },
+                    "plan_mbps": 1000,
+                    "resource": {"splitter_box": "WH01-FX-001", "port": 7},
+                    "description": "新装1000M宽带",
+                },
+            )
+        ],
+        description="Intake from the BSS (R-ORD-2). A repeated bss_order_no with the same values "
+        "(compared normalised) answers the stored order with 200 and writes nothing; with other "
+        "values it is 409 `bss_order_conflict`, naming the differing fields in "
+        "`conflicting_fields` (names only, no personal values). Only the integration account "
+        "and administrators may call it (403).",
     )
     def create(self, request: Request) -> Response:
         if not may(self.actor, "order.intake"):
@@ -154,8 +241,13 @@ class WorkOrderViewSet(
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(responses=s.OrderEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        parameters=[ORDER_ID],
+        responses={200: s.OrderEventSerializer(many=True), **error_responses(*READ_ERRORS)},
+        description="The order's timeline, oldest first, in one list (not paginated): its "
+        "events and the SLA clock's lines (R-ORD-4).",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request: Request, pk=None) -> Response:
         order = self._order(pk)
         return Response(s.OrderEventSerializer(order_timeline(order), many=True).data)
@@ -174,18 +266,19 @@ class WorkOrderViewSet(
         )
         return self._respond(order)
 
-    @extend_schema(request=s.DispatchSerializer, responses=s.WorkOrderSerializer)
+    @action_schema(s.DispatchSerializer)
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_order(self, request, pk=None):
         """Dispatch to a technician by staff number; starts the response/contact clocks."""
         return self._transition(request, pk, "dispatch", s.DispatchSerializer)
 
-    @extend_schema(request=s.AppointSerializer, responses=s.WorkOrderSerializer)
+    @action_schema(s.AppointSerializer)
     @action(detail=True, methods=["post"])
     def appoint(self, request, pk=None):
+        """Book the visit's window agreed with the customer (R-APT-1)."""
         return self._transition(request, pk, "appoint", s.AppointSerializer)
 
-    @extend_schema(request=s.HandoverSerializer, responses=s.WorkOrderSerializer)
+    @action_schema(s.HandoverSerializer)
     @action(detail=True, methods=["post"])
     def handover(self, request, pk=None):
         """首问负责制: hand the order to another technician with a reason (R-ORD-5)."""
@@ -202,7 +295,7 @@ class WorkOrderViewSet(
         )
         return self._respond(order)
 
-    @extend_schema(request=s.SurveyResultSerializer, responses=s.WorkOrderSerializer)
+    @action_schema(s.SurveyResultSerializer)
     @action(detail=True, methods=["post"], url_path="complete-survey")
     def complete_survey(self, request, pk=None):
         """Record the survey of an install that needed one; starts the install clock (R-SLA-3)."""
@@ -212,7 +305,14 @@ class WorkOrderViewSet(
         actions.record_survey_completed(order, actor=self.actor, **payload.validated_data)
         return self._respond(order)
 
-    @extend_schema(request=s.RevealSerializer, responses=s.RevealedContactSerializer)
+    @extend_schema(
+        request=json_body(s.RevealSerializer),
+        responses={
+            200: s.RevealedContactSerializer,
+            # No replay and no 409: a reveal ignores the Idempotency-Key (it runs every time).
+            **error_responses(*(code for code in WRITE_ERRORS if code != 409)),
+        },
+    )
     @action(detail=True, methods=["post"], url_path="reveal-contact")
     def reveal_contact(self, request, pk=None):
         """Full phone and address of the customer; every call is logged (R-CUS-5)."""
@@ -226,19 +326,22 @@ class WorkOrderViewSet(
 
 
 def _simple_transition(name: str):
-    payload = s.ReasonSerializer
+    spec = TRANSITIONS[name]
+    payload = s.RequiredReasonSerializer if spec.needs_reason else s.ReasonSerializer
+    verb_doc = " ".join((actions.VERBS[name].__doc__ or "").split())
 
-    @extend_schema(
-        request=payload,
-        responses=s.WorkOrderSerializer,
-        description=f"Lifecycle action “{name}” (docs/workorder-lifecycle.md); 409 "
-        "`illegal_transition` when the status does not allow it.",
-    )
     def view(self, request, pk=None):
         return self._transition(request, pk, name, payload)
 
     view.__name__ = f"{name}_action"
-    return action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
+    view.__doc__ = verb_doc
+    # `extend_schema` outside `action`: `action` replaces the function's `kwargs`, where the
+    # schema of an action is kept.
+    return action_schema(
+        payload,
+        description=f"{verb_doc} Lifecycle action “{name}” (docs/workorder-lifecycle.md): 409 "
+        "`illegal_transition` when the order's status does not allow it.",
+    )(action(detail=True, methods=["post"], url_path=name, url_name=name)(view))
 
 
 for _name in TRANSITIONS:

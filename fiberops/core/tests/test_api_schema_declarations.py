@@ -1,0 +1,120 @@
+"""What the OpenAPI schema declares (issue 6: "the API schema tells the truth"): each action's own
+body, its real success status, its refusals in the error envelope, nullable times, every list
+filter. `test_api_schema.py` checks the answers against these declarations by fuzzing; these
+tests say what must be declared at all, and run in a second."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from drf_spectacular.generators import SchemaGenerator
+
+from fiberops.workorders.states import TRANSITIONS
+
+ENVELOPE = {"$ref": "#/components/schemas/ErrorEnvelope"}
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def operations(schema: dict):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_the_schema_validates_without_a_warning():
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null", stdout=io.StringIO()
+    )
+
+
+def test_every_operation_declares_its_refusals_with_the_error_envelope(schema):
+    for path, method, operation in operations(schema):
+        expected = {"400", "401", "404", "429"}
+        if method == "post":
+            expected |= {"403", "413", "415", "422"}
+            if not path.endswith("/reveal-contact/"):  # a reveal ignores Idempotency-Key
+                expected.add("409")
+        errors = {code for code in operation["responses"] if code >= "400"}
+        assert errors == expected, f"{method} {path}"
+        for code in errors:
+            body = operation["responses"][code]["content"]["application/json"]["schema"]
+            assert body == ENVELOPE, f"{method} {path} {code}"
+
+
+def test_every_write_takes_json_and_an_idempotency_key_except_the_reveal(schema):
+    for path, method, operation in operations(schema):
+        if method != "post":
+            continue
+        assert list(operation["requestBody"]["content"]) == ["application/json"], path
+        headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+        assert headers == (set() if path.endswith("/reveal-contact/") else {"Idempotency-Key"})
+
+
+def test_success_statuses_are_the_real_ones(schema):
+    paths = schema["paths"]
+    success = {
+        path: {code for code in methods["post"]["responses"] if code < "300"}
+        for path, methods in paths.items()
+        if "post" in methods
+    }
+    assert success.pop("/api/v1/work-orders/") == {"200", "201"}  # 200: an identical replay
+    assert success.pop("/api/v1/work-orders/{order_pk}/contact-attempts/") == {"201"}
+    assert {path: codes for path, codes in success.items() if codes != {"200"}} == {}
+
+
+def test_r_ord_3_simple_actions_take_reason_and_occurred_at_and_say_when_a_reason_is_needed(
+    schema,
+):
+    components = schema["components"]["schemas"]
+    for name, spec in TRANSITIONS.items():
+        if name in {"dispatch", "appoint"}:
+            continue
+        operation = schema["paths"][f"/api/v1/work-orders/{{id}}/{name}/"]["post"]
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        body = components[ref.rsplit("/", 1)[1]]
+        assert set(body["properties"]) == {"reason", "occurred_at"}, name
+        assert ("reason" in body.get("required", [])) == spec.needs_reason, name
+
+
+def test_r_ord_4_events_are_one_list_of_timeline_lines_not_a_page(schema):
+    operation = schema["paths"]["/api/v1/work-orders/{id}/events/"]["get"]
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body == {"type": "array", "items": {"$ref": "#/components/schemas/OrderEvent"}}
+    assert "page" not in {p["name"] for p in operation.get("parameters", [])}
+
+
+def test_timestamps_that_may_be_empty_are_nullable(schema):
+    components = schema["components"]["schemas"]
+    order = components["WorkOrder"]["properties"]
+    times = {name for name in order if name.endswith("_at")}
+    always = {"accepted_at", "created_at", "updated_at"}
+    for name in times:
+        assert order[name].get("nullable", False) == (name not in always), name
+    for name in ("resource", "technician", "customer", "sla_state", "calendar_warning"):
+        assert order[name].get("nullable"), name
+    deadline = components["Deadline"]["properties"]
+    assert deadline["met_at"]["nullable"] and deadline["breached_at"]["nullable"]
+    assert components["Technician"]["properties"]["certified_until"]["nullable"]
+
+
+def test_every_list_filter_the_views_honour_is_documented(schema):
+    def query(path: str) -> set[str]:
+        parameters = schema["paths"][path]["get"].get("parameters", [])
+        return {p["name"] for p in parameters if p["in"] == "query"}
+
+    assert query("/api/v1/work-orders/") == {
+        "status",
+        "order_type",
+        "grid",
+        "technician",
+        "bss_order_no",
+        "sla",
+        "ordering",
+        "page",
+    }
+    assert query("/api/v1/technicians/") == {"grid", "page"}
+    assert query("/api/v1/grids/") == {"page"}
