@@ -239,12 +239,15 @@ def cpu_jiffies(server_pid: int, database: str) -> dict[str, float]:
 
 
 def _other_database_backend(pid: int, database: str) -> bool:
-    """A backend's title is `postgres: user database host(port) state`; background processes
-    (`postgres: walwriter`, `checkpointer`, …) have no host word."""
+    """A backend's title is `postgres: [cluster: ]user database host(port) state` (Debian puts
+    the cluster name, `15/main:`, first); background processes (`walwriter`, `checkpointer`, …)
+    have no host word."""
     with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
         words = cmdline.read().replace(b"\0", b" ").decode(errors="replace").split()
-    is_backend = len(words) >= 4 and words[0] == "postgres:" and "(" in words[3]
-    return is_backend and words[2] != database
+    for index, word in enumerate(words[2:], start=2):
+        if word == "[local]" or (word.endswith(")") and "(" in word):
+            return words[index - 1] != database
+    return False
 
 
 def free_port() -> int:
