@@ -62,15 +62,12 @@ def json_body(serializer) -> dict:
     return {"application/json": serializer}
 
 
-def action_schema(request, *, responses=None, status_code: int = 200, description: str = ""):
-    """The schema of a write on an order: its body, its answer (the order unless said
-    otherwise), its refusals in the error envelope and the `Idempotency-Key` header."""
+def action_schema(request, *, description: str = ""):
+    """The schema of a write on an order: its body, its answer (the order, 200), its refusals
+    in the error envelope and the `Idempotency-Key` header."""
     return extend_schema(
         request=json_body(request),
-        responses={
-            status_code: responses or s.WorkOrderSerializer,
-            **error_responses(*WRITE_ERRORS),
-        },
+        responses={200: s.WorkOrderSerializer, **error_responses(*WRITE_ERRORS)},
         parameters=[ORDER_ID, IDEMPOTENCY_KEY_HEADER],
         description=description or None,
     )
