@@ -204,6 +204,7 @@ def steer(case, seeded) -> None:
         body["grid"] = seeded["grids"][len(body["grid"]) % 2]
 
 
+@pytest.mark.schema_fuzz
 @schema.parametrize()
 # The seeded data is set up once per operation and shared by its cases on purpose: what one case
 # wrote (an order dispatched, cancelled) is the state the next one meets.

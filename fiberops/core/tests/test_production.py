@@ -20,7 +20,15 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environ = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"DEBUG", "SECRET_KEY", "HTTPS", "LOG_FORMAT", "DJANGO_SETTINGS_MODULE"}
+        if name
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "HTTPS",
+            "LOG_FORMAT",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     environ.update(env)
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py, fixed arguments
