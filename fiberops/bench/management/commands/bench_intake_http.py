@@ -577,7 +577,8 @@ class HttpBench:
         api_bodies = [self.payload(f"API{workers}W", accepted_at) for _ in range(orders)]
         bare_bodies = [self.payload(f"BARE{workers}W", accepted_at) for _ in range(orders)]
         self.write(
-            f"\ngunicorn, {workers} sync workers (WEB_CONCURRENCY), {concurrency} client threads, "
+            f"\ngunicorn, {workers} sync workers (WEB_CONCURRENCY), {concurrency} client "
+            f"thread{'s' if concurrency > 1 else ''}, "
             f"{orders:,} orders per endpoint in {rounds} alternating rounds"
         )
         log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in the finally below
