@@ -613,10 +613,10 @@ class HttpBench:
         finally:
             stopped = self.stop_server(server)
             log.close()
+            os.unlink(log.name)  # a failure's message carries the log's tail already
         self.line("stop (SIGTERM)", f"{stopped:.1f} s, exit status {server.returncode}")
         self.report(api, bare)
         self.verify({f"API{workers}W": orders, f"BARE{workers}W": orders})
-        os.unlink(log.name)
         self.results.append((workers, api, bare))
 
     def check(self, path: str, samples: Sequence[Sample], log) -> None:
