@@ -148,6 +148,12 @@ STORAGES = {
     },
 }
 
+if DEBUG:
+    # The development server and the tests serve the sources (WhiteNoise finds them through the
+    # finders); an empty STATIC_ROOT keeps WhiteNoise from warning about a missing directory.
+    WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
 # HTTPS (docs/deploy.md): behind a TLS-terminating proxy set HTTPS=true; it switches on the
 # redirect, secure cookies and HSTS together, so `manage.py check --deploy` is clean. /healthz
 # stays reachable over plain HTTP for the load balancer's probe.
