@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "fiberops.sla",
     "fiberops.workorders",
     "fiberops.dispatch",
+    "fiberops.messaging",
     "fiberops.demo",
     "fiberops.bench",
 ]
@@ -220,6 +221,13 @@ SLA_POLICY_DEFAULTS: dict = {
     "install_working_days": 3,
 }
 SLA_POLICY: dict = merge_sla_policy(SLA_POLICY_DEFAULTS, os.environ.get("FIBEROPS_SLA_POLICY"))
+
+# Messages to customers and calls placed for technicians (fiberops/messaging): simulated unless
+# the operator's SMS gateway / privacy-number service adapters are named here.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "fiberops.messaging.backends.SimulatedSms")
+TELEPHONY_BACKEND = os.environ.get(
+    "TELEPHONY_BACKEND", "fiberops.messaging.backends.SimulatedTelephony"
+)
 
 # How old a device-reported `occurred_at` may be when a phone replays its offline queue.
 OFFLINE_REPLAY_MAX_HOURS = int(os.environ.get("OFFLINE_REPLAY_MAX_HOURS", "72"))

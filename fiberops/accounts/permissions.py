@@ -28,6 +28,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "order.appoint": FIELD,
     "order.depart": FIELD,
     "order.arrive": FIELD,
+    "order.leave_site": FIELD,  # R-APT-8
     "order.complete": FIELD,
     "order.rework": FIELD,
     "order.confirm": FIELD,
@@ -39,6 +40,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "order.handover": SUPERVISORS | {Role.TEAM_LEADER, Role.TECHNICIAN},  # R-ORD-5
     "order.complete_survey": FIELD,  # R-SLA-3
     "order.record_contact": FIELD,  # R-APT-2, R-SLA-4
+    "order.reschedule": FIELD,  # R-APT-6 (a customer's change is logged by the technician too)
+    "order.reconfirm": FIELD,  # R-APT-3
+    "order.running_late": FIELD,  # R-APT-5
+    "order.customer_absent": FIELD,  # R-APT-7
     # personal data (R-CUS-5): each reveal is logged; auditors and the BSS never unmask
     "customer.reveal": frozenset(
         {

@@ -20,17 +20,27 @@ from django.utils.translation import gettext as _
 from fiberops.accounts.choices import Role
 from fiberops.accounts.models import User
 from fiberops.accounts.permissions import is_role
-from fiberops.core.clock import isoformat_shanghai, local_date
+from fiberops.core import clock
+from fiberops.core.clock import SHANGHAI, isoformat_shanghai, local_date
 from fiberops.core.errors import Conflict, IllegalTransition, NotPermitted, RuleViolation
 from fiberops.customers.actions import find_or_create_customer, record_unmasking
 from fiberops.customers.models import Customer
+from fiberops.messaging import actions as messaging
+from fiberops.messaging.models import MessageKind
 from fiberops.network.models import SplitterPort
 from fiberops.sla import actions as sla
 from fiberops.sla.choices import DeadlineKind
 from fiberops.workforce.models import Grid, Technician
+from fiberops.workorders import appointments as rules
 from fiberops.workorders import events
 from fiberops.workorders.guards import check_scope, guard_order, require
-from fiberops.workorders.models import WorkOrder
+from fiberops.workorders.models import (
+    Appointment,
+    AppointmentOutcome,
+    Initiator,
+    SiteVisit,
+    WorkOrder,
+)
 from fiberops.workorders.policy import clocks_at_intake, policy_for
 from fiberops.workorders.states import OWNED, TERMINAL, TRANSITIONS, Status
 
@@ -396,23 +406,257 @@ def book_appointment(
     actor: User,
     occurred_at=None,
     reason: str = "",
+    initiated_by: str = Initiator.CUSTOMER,
 ) -> WorkOrder:
-    """The visit's window agreed with the customer (R-APT-1)."""
+    """Book the visit's window agreed with the customer (R-APT-1): a new `Appointment` row. A
+    pending one it replaces was changed at the customer's request unless `initiated_by` says
+    the technician (then R-APT-6's notice rule decides, as in `reschedule_appointment`)."""
 
     def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
-        if not starts_at or not ends_at or ends_at <= starts_at:
-            raise RuleViolation(
-                _("An appointment needs a start and a later end."),
-                code="appointment_window_invalid",
-            )
-        locked.appointment_starts_at = starts_at
-        locked.appointment_ends_at = ends_at
-        window = {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()}
+        appointment, previous = _book(
+            locked,
+            at,
+            actor=actor,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            initiated_by=initiated_by,
+            reason=reason,
+        )
+        window = {
+            "starts_at": starts_at.isoformat(),
+            "ends_at": ends_at.isoformat(),
+            "sequence": appointment.sequence,
+            "is_second": appointment.is_second,
+        }
+        if previous is not None:
+            window["previous_outcome"] = previous.outcome
         return ["appointment_starts_at", "appointment_ends_at"], window
 
     return _apply_transition(
         order, "appoint", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
     )[0]
+
+
+def _book(
+    locked: WorkOrder,
+    at: dt.datetime,
+    *,
+    actor: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    initiated_by: str,
+    reason: str,
+) -> tuple[Appointment, Appointment | None]:
+    """The new appointment row; the pending one it replaces gets its outcome (R-APT-6)."""
+    if not starts_at or not ends_at or ends_at <= starts_at:
+        raise RuleViolation(
+            _("An appointment needs a start and a later end."),
+            code="appointment_window_invalid",
+        )
+    if initiated_by not in Initiator.values:
+        raise RuleViolation(_("Say who asked for the change."), code="initiator_invalid")
+    history = list(locked.appointments.order_by("sequence"))
+    previous = history[-1] if history else None
+    pending = previous if previous and previous.outcome == AppointmentOutcome.PENDING else None
+    if pending is not None:
+        if initiated_by == Initiator.TECHNICIAN and not reason.strip():
+            raise RuleViolation(_("A technician's change needs a reason."), code="reason_required")
+        pending.outcome = rules.change_outcome(initiated_by, pending.starts_at, at)
+        pending.outcome_at = at
+        pending.change_reason = reason
+        pending.save(update_fields=["outcome", "outcome_at", "change_reason"])
+    # A booking after a visit that found nobody home is a second appointment (R-APT-7); moving
+    # a second appointment keeps it second.
+    is_second = previous is not None and (
+        previous.is_second
+        and pending is not None
+        or previous.visits.filter(absent_at__isnull=False).exists()
+    )
+    appointment = Appointment.objects.create(
+        order=locked,
+        sequence=len(history) + 1,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        initiated_by=initiated_by,
+        booked_by=actor,
+        booked_at=at,
+        is_second=is_second,
+    )
+    locked.appointment_starts_at = starts_at
+    locked.appointment_ends_at = ends_at
+    messaging.send_to_customer(
+        locked,
+        kind=MessageKind.BOOKED if pending is None else MessageKind.RESCHEDULED,
+        text=_booking_message(locked, appointment, pending, reason),
+        sent_by=actor,
+    )
+    return appointment, pending
+
+
+def _booking_message(
+    order: WorkOrder, appointment: Appointment, replaced: Appointment | None, reason: str
+) -> str:
+    window = _window_text(appointment.starts_at, appointment.ends_at)
+    if replaced is not None and appointment.initiated_by == Initiator.TECHNICIAN:
+        return _(
+            "We are sorry: your visit (order %(number)s) has to move to %(window)s. Reason: "
+            "%(reason)s. Reply or call us if that time does not suit you."
+        ) % {"number": order.bss_order_no, "window": window, "reason": reason}
+    return _("Your visit (order %(number)s) is booked for %(window)s.") % {
+        "number": order.bss_order_no,
+        "window": window,
+    }
+
+
+def _window_text(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    start, end = starts_at.astimezone(SHANGHAI), ends_at.astimezone(SHANGHAI)
+    return f"{start:%m-%d %H:%M}–{end:%H:%M}"
+
+
+def current_appointment(order: WorkOrder) -> Appointment | None:
+    """The pending appointment, if any."""
+    return order.appointments.filter(outcome=AppointmentOutcome.PENDING).first()
+
+
+@transaction.atomic(durable=True)
+def reschedule_appointment(
+    order: WorkOrder,
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    initiated_by: str,
+    reason: str = "",
+    actor: User,
+    occurred_at=None,
+) -> Appointment:
+    """Move the pending appointment (R-APT-6). A technician's move needs a reason and sends the
+    customer an apology; with less than two hours' notice the old appointment is broken. A
+    customer's change never counts against the technician. Returns the replaced appointment,
+    with its outcome."""
+    replaced: list[Appointment] = []
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        if current_appointment(locked) is None:
+            raise Conflict(
+                _("There is no pending appointment to move; book one."),
+                code="no_pending_appointment",
+            )
+        appointment, previous = _book(
+            locked,
+            at,
+            actor=actor,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            initiated_by=initiated_by,
+            reason=reason,
+        )
+        assert previous is not None  # noqa: S101 - checked above, under the order's lock
+        replaced.append(previous)
+        events.appointment_changed(
+            locked,
+            actor=actor,
+            at=at,
+            initiated_by=initiated_by,
+            previous_outcome=previous.outcome,
+            reason=reason,
+        )
+        return ["appointment_starts_at", "appointment_ends_at"], {
+            "starts_at": starts_at.isoformat(),
+            "ends_at": ends_at.isoformat(),
+            "sequence": appointment.sequence,
+            "previous_outcome": previous.outcome,
+        }
+
+    _apply_transition(
+        order, "appoint", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )
+    return replaced[0]
+
+
+def _guard_appointment_work(order, *, actor, permission, action, statuses, occurred_at):
+    return guard_order(
+        order,
+        actor=actor,
+        permission=permission,
+        action=action,
+        statuses=statuses,
+        status_message=_("Not possible in the order's current status."),
+        occurred_at=occurred_at,
+        owner_only=True,
+    )
+
+
+@transaction.atomic(durable=True)
+def reconfirm_appointment(
+    order: WorkOrder, *, actor: User, eta: dt.datetime | None = None, occurred_at=None
+) -> Appointment:
+    """Before setting off, the technician reconfirms time and work with the customer (R-APT-3);
+    the customer gets the ETA and what will be done."""
+    guarded = _guard_appointment_work(
+        order,
+        actor=actor,
+        permission="order.reconfirm",
+        action="reconfirm",
+        statuses={Status.APPOINTED},
+        occurred_at=occurred_at,
+    )
+    locked, at = guarded.order, guarded.at
+    appointment = current_appointment(locked)
+    if appointment is None:
+        raise Conflict(_("There is no pending appointment."), code="no_pending_appointment")
+    appointment.reconfirmed_at = at
+    appointment.eta = eta or appointment.starts_at
+    appointment.save(update_fields=["reconfirmed_at", "eta"])
+    text = _(
+        "Reminder: your technician will come for order %(number)s (%(work)s) around %(eta)s."
+    ) % {
+        "number": locked.bss_order_no,
+        "work": locked.get_order_type_display(),
+        "eta": f"{appointment.eta.astimezone(SHANGHAI):%m-%d %H:%M}",
+    }
+    messaging.send_to_customer(locked, kind=MessageKind.RECONFIRMED, text=text, sent_by=actor)
+    events.appointment_reconfirmed(locked, actor=actor, at=at, eta=appointment.eta)
+    return appointment
+
+
+@transaction.atomic(durable=True)
+def report_running_late(
+    order: WorkOrder, *, eta: dt.datetime, actor: User, occurred_at=None
+) -> Appointment:
+    """Tell the customer before the start that the technician will be late (R-APT-5). After the
+    start it is too late to warn: refused, so the record cannot claim a warning that was not
+    given in time."""
+    guarded = _guard_appointment_work(
+        order,
+        actor=actor,
+        permission="order.running_late",
+        action="running_late",
+        statuses={Status.APPOINTED, Status.EN_ROUTE},
+        occurred_at=occurred_at,
+    )
+    locked, at = guarded.order, guarded.at
+    appointment = current_appointment(locked)
+    if appointment is None:
+        raise Conflict(_("There is no pending appointment."), code="no_pending_appointment")
+    if at >= appointment.starts_at:
+        raise Conflict(
+            _("The appointment has started: a late notice must come before the start."),
+            code="appointment_started",
+        )
+    if eta <= appointment.starts_at:
+        raise RuleViolation(
+            _("The new arrival time must be after the appointment's start."), code="eta_invalid"
+        )
+    appointment.late_notice_at = at
+    appointment.eta = eta
+    appointment.save(update_fields=["late_notice_at", "eta"])
+    text = _(
+        "We are sorry: your technician for order %(number)s is delayed and will arrive around "
+        "%(eta)s."
+    ) % {"number": locked.bss_order_no, "eta": f"{eta.astimezone(SHANGHAI):%H:%M}"}
+    messaging.send_to_customer(locked, kind=MessageKind.RUNNING_LATE, text=text, sent_by=actor)
+    events.running_late_reported(locked, actor=actor, at=at, eta=eta, message=text)
+    return appointment
 
 
 @transaction.atomic(durable=True)
@@ -425,12 +669,123 @@ def depart_order(order: WorkOrder, *, actor: User, occurred_at=None, reason: str
 
 @transaction.atomic(durable=True)
 def arrive_on_site(
-    order: WorkOrder, *, actor: User, occurred_at=None, reason: str = ""
+    order: WorkOrder,
+    *,
+    actor: User,
+    occurred_at=None,
+    reason: str = "",
+    lat: Decimal | None = None,
+    lng: Decimal | None = None,
+    accuracy_m: int | None = None,
 ) -> WorkOrder:
-    """The technician checks in at the customer's."""
-    return _apply_transition(order, "arrive", actor=actor, occurred_at=occurred_at, reason=reason)[
-        0
-    ]
+    """The technician checks in at the customer's (R-APT-4): a `SiteVisit` with the position and
+    its distance to the customer's location; the pending appointment is kept when the check-in
+    is no later than its start, kept late otherwise."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        appointment = current_appointment(locked)
+        distance = None
+        customer = locked.customer
+        if None not in (lat, lng) and customer and None not in (customer.lat, customer.lng):
+            distance = rules.distance_m(lat, lng, customer.lat, customer.lng)  # type: ignore[arg-type]
+        SiteVisit.objects.create(
+            order=locked,
+            appointment=appointment,
+            technician_id=locked.technician_id,  # type: ignore[misc] # owned: never NULL
+            checked_in_at=at,
+            checked_in_recorded_at=clock.now(),
+            lat=lat,
+            lng=lng,
+            accuracy_m=accuracy_m,
+            distance_m=distance,
+        )
+        details: dict = {"distance_m": distance}
+        if appointment is not None:
+            appointment.outcome = rules.check_in_outcome(appointment.starts_at, at)
+            appointment.outcome_at = at
+            appointment.save(update_fields=["outcome", "outcome_at"])
+            details["appointment_outcome"] = appointment.outcome
+        return [], details
+
+    return _apply_transition(
+        order, "arrive", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
+
+
+def current_visit(order: WorkOrder) -> SiteVisit | None:
+    return order.visits.order_by("-checked_in_recorded_at", "-id").first()
+
+
+@transaction.atomic(durable=True)
+def report_customer_absent(order: WorkOrder, *, actor: User, occurred_at=None) -> SiteVisit:
+    """Nobody at home (R-APT-7): the 15-minute wait starts, timed by the server from when it
+    received the check-in — no device time can shorten it."""
+    guarded = _guard_appointment_work(
+        order,
+        actor=actor,
+        permission="order.customer_absent",
+        action="customer_absent",
+        statuses={Status.ON_SITE},
+        occurred_at=occurred_at,
+    )
+    locked, at = guarded.order, guarded.at
+    visit = current_visit(locked)
+    if visit is None:
+        raise Conflict(_("Check in on site first."), code="not_checked_in")
+    if visit.absent_at is None:
+        visit.absent_at = at
+        visit.wait_until = rules.wait_until(visit.checked_in_recorded_at)
+        visit.save(update_fields=["absent_at", "wait_until"])
+        assert visit.wait_until is not None  # noqa: S101 - set just above
+        events.customer_absent_reported(locked, actor=actor, at=at, wait_until=visit.wait_until)
+    return visit
+
+
+@transaction.atomic(durable=True)
+def leave_service_note(
+    order: WorkOrder, *, actor: User, occurred_at=None, reason: str = ""
+) -> SiteVisit:
+    """After the wait, the technician leaves the printed service note (服务便利贴, R-APT-8) and
+    the order leaves the site: back to accepted, for a second appointment. Before the wait is
+    over: 409 `absence_wait_not_elapsed`, whatever time the device reports."""
+    visits: list[SiteVisit] = []
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        visit = current_visit(locked)
+        if visit is None or visit.absent_at is None or visit.wait_until is None:
+            raise Conflict(
+                _("Report the customer absent and wait first."), code="customer_not_reported_absent"
+            )
+        received = clock.now()
+        if received < visit.wait_until:
+            raise Conflict(
+                _("Wait for the customer until %(time)s before leaving the note.")
+                % {"time": f"{visit.wait_until.astimezone(SHANGHAI):%H:%M:%S}"},
+                code="absence_wait_not_elapsed",
+                wait_until=isoformat_shanghai(visit.wait_until),
+            )
+        visit.note_left_at = at
+        visit.save(update_fields=["note_left_at"])
+        visits.append(visit)
+        locked.appointment_starts_at = locked.appointment_ends_at = None
+        return ["appointment_starts_at", "appointment_ends_at"], {
+            "service_note": True,
+            "wait_until": visit.wait_until.isoformat(),
+        }
+
+    locked, at = _apply_transition(
+        order, "leave_site", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )
+    text = _(
+        "We came for order %(number)s at %(arrived)s and waited until %(left)s but found nobody "
+        "at home. We left a note; please call us to book a new time."
+    ) % {
+        "number": locked.bss_order_no,
+        "arrived": f"{visits[0].checked_in_at.astimezone(SHANGHAI):%H:%M}",
+        "left": f"{at.astimezone(SHANGHAI):%H:%M}",
+    }
+    messaging.send_to_customer(locked, kind=MessageKind.SERVICE_NOTE, text=text, sent_by=actor)
+    return visits[0]
 
 
 @transaction.atomic(durable=True)
@@ -546,6 +901,7 @@ VERBS: dict[str, Callable[..., WorkOrder]] = {
     "appoint": book_appointment,
     "depart": depart_order,
     "arrive": arrive_on_site,
+    "leave_site": lambda order, **details: leave_service_note(order, **details).order,
     "complete": complete_order,
     "rework": rework_order,
     "confirm": confirm_order,

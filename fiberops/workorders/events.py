@@ -112,3 +112,74 @@ def survey_recorded(
         note=note,
         data={"conditions_met": conditions_met},
     )
+
+
+def appointment_changed(
+    order: WorkOrder,
+    *,
+    actor,
+    at: dt.datetime,
+    initiated_by: str,
+    previous_outcome: str,
+    reason: str = "",
+    apology: str = "",
+) -> OrderEvent:
+    """A pending appointment was moved (R-APT-6); `previous_outcome` is what the move made of
+    it (rescheduled, broken, customer_changed)."""
+    return _create(
+        order,
+        EventKind.RESCHEDULED,
+        actor=actor,
+        at=at,
+        action="reschedule",
+        note=reason,
+        data={
+            "initiated_by": initiated_by,
+            "previous_outcome": previous_outcome,
+            "apology": apology,
+        },
+    )
+
+
+def appointment_reconfirmed(
+    order: WorkOrder, *, actor, at: dt.datetime, eta: dt.datetime | None, note: str = ""
+) -> OrderEvent:
+    """The technician reconfirmed the visit with the customer before setting off (R-APT-3)."""
+    return _create(
+        order,
+        EventKind.RECONFIRMED,
+        actor=actor,
+        at=at,
+        action="reconfirm",
+        note=note,
+        data={"eta": eta.astimezone(dt.UTC).isoformat() if eta else None},
+    )
+
+
+def running_late_reported(
+    order: WorkOrder, *, actor, at: dt.datetime, eta: dt.datetime, message: str
+) -> OrderEvent:
+    """The customer was told before the start that the technician will be late (R-APT-5)."""
+    return _create(
+        order,
+        EventKind.RUNNING_LATE,
+        actor=actor,
+        at=at,
+        action="running_late",
+        note=message,
+        data={"eta": eta.astimezone(dt.UTC).isoformat()},
+    )
+
+
+def customer_absent_reported(
+    order: WorkOrder, *, actor, at: dt.datetime, wait_until: dt.datetime
+) -> OrderEvent:
+    """Nobody at home: the server-timed wait starts (R-APT-7)."""
+    return _create(
+        order,
+        EventKind.CUSTOMER_ABSENT,
+        actor=actor,
+        at=at,
+        action="customer_absent",
+        data={"wait_until": wait_until.astimezone(dt.UTC).isoformat()},
+    )

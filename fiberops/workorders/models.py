@@ -142,6 +142,10 @@ class EventKind(models.TextChoices):
     HANDOVER = "handover", _("Handed over")
     CONTACT_ATTEMPT = "contact_attempt", _("Customer contacted")
     SURVEY_COMPLETED = "survey_completed", _("Survey completed")
+    RESCHEDULED = "rescheduled", _("Appointment rescheduled")
+    RECONFIRMED = "reconfirmed", _("Appointment reconfirmed")
+    RUNNING_LATE = "running_late", _("Running late")
+    CUSTOMER_ABSENT = "customer_absent", _("Customer not at home")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACH = "sla_breach", _("SLA breach")
     CALENDAR_RECALCULATED = "calendar_recalculated", _("Deadline recalculated")
@@ -153,6 +157,8 @@ CHANGE_EVENTS = (
     EventKind.TRANSITION,
     EventKind.HANDOVER,
     EventKind.SURVEY_COMPLETED,
+    EventKind.RESCHEDULED,
+    EventKind.CUSTOMER_ABSENT,
 )
 
 
@@ -205,3 +211,123 @@ class OrderEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Order events are append-only (R-ORD-4).")
+
+
+class Initiator(models.TextChoices):
+    """Who asked for an appointment's window, or for changing it (R-APT-1, R-APT-6)."""
+
+    CUSTOMER = "customer", _("Customer")
+    TECHNICIAN = "technician", _("Technician")
+
+
+class AppointmentOutcome(models.TextChoices):
+    """What became of an appointment (R-APT-4, R-APT-6, R-APT-9)."""
+
+    PENDING = "pending", _("Pending")
+    KEPT = "kept", _("Kept")
+    KEPT_LATE = "kept_late", _("Kept late")
+    BROKEN = "broken", _("Broken")
+    RESCHEDULED = "rescheduled", _("Rescheduled in time")
+    CUSTOMER_CHANGED = "customer_changed", _("Changed by the customer")
+
+
+class Appointment(models.Model):
+    """One booking of a visit (预约): a window the customer agreed to (R-APT-1). The order's
+    bookings are numbered; at most one is pending. `is_second`: booked after the customer was
+    not at home (R-APT-7), ranked first in every queue."""
+
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.CASCADE,
+        related_name="appointments",
+    )
+    sequence = models.PositiveSmallIntegerField(_("sequence"))
+    starts_at = models.DateTimeField(_("window starts"))
+    ends_at = models.DateTimeField(_("window ends"))
+    initiated_by = models.CharField(_("initiated by"), max_length=16, choices=Initiator.choices)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    booked_at = models.DateTimeField(_("booked at"))
+    is_second = models.BooleanField(_("second appointment"), default=False)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=16,
+        choices=AppointmentOutcome.choices,
+        default=AppointmentOutcome.PENDING,
+    )
+    outcome_at = models.DateTimeField(_("outcome at"), null=True, blank=True)
+    change_reason = models.CharField(_("reason for the change"), max_length=500, blank=True)
+    reconfirmed_at = models.DateTimeField(_("reconfirmed at"), null=True, blank=True)
+    eta = models.DateTimeField(_("expected arrival"), null=True, blank=True)
+    late_notice_at = models.DateTimeField(_("late notice at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["order", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "sequence"], name="appointment_sequence"),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(outcome="pending"),
+                name="appointment_one_pending_per_order",
+            ),
+            models.CheckConstraint(
+                name="appointment_window_ordered", condition=Q(ends_at__gt=models.F("starts_at"))
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="appointment_starts")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} #{self.sequence} {self.outcome}"
+
+
+class SiteVisit(models.Model):
+    """A check-in at the customer's (R-APT-4) and, if nobody was home, the wait and the service
+    note left (R-APT-7, R-APT-8). `checked_in_recorded_at` is the server's time of the check-in:
+    the 15-minute wait runs from it, whatever time a device reports."""
+
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.CASCADE,
+        related_name="visits",
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        verbose_name=_("appointment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
+    technician = models.ForeignKey(
+        "workforce.Technician",
+        verbose_name=_("technician"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    checked_in_recorded_at = models.DateTimeField(_("check-in received at"))
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(
+        _("distance to the customer (m)"), null=True, blank=True
+    )
+    absent_at = models.DateTimeField(_("customer absent reported at"), null=True, blank=True)
+    wait_until = models.DateTimeField(_("wait until"), null=True, blank=True)
+    note_left_at = models.DateTimeField(_("service note left at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("site visit")
+        verbose_name_plural = _("site visits")
+        ordering = ["order", "checked_in_at"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.checked_in_at:%Y-%m-%d %H:%M}"

@@ -85,6 +85,8 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t("depart", {S.ACCEPTED, S.APPOINTED}, S.EN_ROUTE, _("Set off")),
         _t("arrive", {S.EN_ROUTE}, S.ON_SITE, _("Check in on site")),
+        # R-APT-8: nobody home after the wait; the service note is left, a new booking follows.
+        _t("leave_site", {S.ON_SITE}, S.ACCEPTED, _("Leave (customer not at home)")),
         _t("complete", {S.ON_SITE}, S.COMPLETED, _("Complete")),
         _t("rework", {S.COMPLETED}, S.ON_SITE, _("Rework (customer not satisfied)"), True),
         _t("confirm", {S.COMPLETED}, S.CONFIRMED, _("Customer confirmed")),
