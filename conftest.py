@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from fiberops.testing import World, make_world
+from fiberops.testing import PHONE_POSITION, World, make_world
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -56,12 +56,6 @@ def page() -> Iterator["Page"]:
     """A Chromium page, Chinese locale, desktop size."""
     with chromium_context(viewport={"width": 1360, "height": 900}) as context:
         yield context.new_page()
-
-
-#: Where the `phone` fixture stands (a few metres from the customer of the technician app's
-#: tests, whose order is made at `PHONE_CUSTOMER_LAT`/`_LNG`).
-PHONE_CUSTOMER_LAT, PHONE_CUSTOMER_LNG = "30.627100", "104.036200"
-PHONE_POSITION = {"latitude": 30.62713, "longitude": 104.03622, "accuracy": 12}
 
 
 @pytest.fixture
