@@ -110,7 +110,7 @@
       (Outbox.isSignedOut() ? `<p class="signin">${esc(T.signInAgain)} <a href="${esc(LOGIN)}">${esc(T.signIn)}</a></p>` : "") +
       (state.refused.length ? `<h2>${esc(T.refusedTitle)}</h2>` : "") +
       state.refused.map((item) => `<div class="refusal">
-        <p><b>${esc(fill(T.refusedWhat, { label: item.label, order: orderName(item.orderId), time: hm(item.occurred_at) }))}</b></p>
+        <p><b>${esc(fill(T.refusedWhat, { label: item.label, order: item.orderNo || orderName(item.orderId), time: hm(item.occurred_at) }))}</b></p>
         <p class="message">${esc(item.error && item.error.message)}</p>
         <button class="small" data-dismiss="${esc(item.key)}">${esc(T.dismiss)}</button></div>`).join("");
   }
@@ -385,7 +385,7 @@
 
   // ---- writes ---------------------------------------------------------------------------------
   async function write(order, verb, body, label) {
-    await Outbox.send({ path: `${API}work-orders/${order.id}/${verb}/`, body, orderId: order.id, label, verb });
+    await Outbox.send({ path: `${API}work-orders/${order.id}/${verb}/`, body, orderId: order.id, orderNo: order.bss_order_no, label, verb });
     if (!navigator.onLine) toast(T.queued);
     await refreshOutbox();
     rerender();
@@ -534,6 +534,8 @@
       const order = event.data;
       const previous = state.orders.get(order.id);
       await remember(order);
+      // The server's answer is fresh: the shown order is no longer the offline copy.
+      if (route().order === order.id) state.staleSince = null;
       if (event.item.verb === "leave-note") state.noteLeft.add(order.id);
       if (event.item.verb === "reschedule" && (order.appointments || []).length > 1) {
         const before = order.appointments[order.appointments.length - 2];

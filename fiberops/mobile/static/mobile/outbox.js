@@ -152,7 +152,7 @@
   }
 
   /** Record a write the technician just made and start sending. `action`: {path, body, orderId,
-      verb, label}. Resolves with the stored item once it is safe in IndexedDB. */
+      orderNo, verb, label}. Resolves with the stored item once it is safe in IndexedDB. */
   async function send(action) {
     const occurredAt = deviceTime(new Date());
     const item = {
@@ -161,6 +161,7 @@
       path: action.path,
       body: { ...action.body, occurred_at: occurredAt },
       orderId: action.orderId,
+      orderNo: action.orderNo,
       verb: action.verb,
       label: action.label,
     };

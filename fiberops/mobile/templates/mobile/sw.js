@@ -15,8 +15,10 @@ const CACHED_READS = [/^\/api\/v1\/me\/queue\/$/, /^\/api\/v1\/work-orders\/\d+\
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL_CACHE);
+    // "no-cache": revalidate with the server (a 304 when the page has just fetched the file), so
+    // the first load does not download the shell twice, and a stale copy is never kept.
     for (const url of PRECACHE) {
-      const response = await fetch(new Request(url, { cache: "reload", credentials: "same-origin" }));
+      const response = await fetch(new Request(url, { cache: "no-cache", credentials: "same-origin" }));
       if (!response.ok || response.redirected) throw new Error("precache " + url + ": " + response.status);
       await cache.put(url, response);
     }

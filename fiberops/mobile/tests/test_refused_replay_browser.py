@@ -1,0 +1,44 @@
+"""An action taken offline that the server refuses when it is replayed is shown to the
+technician with the server's Chinese message until dismissed — never dropped (issue 7, offline).
+Here the dispatcher hands the order to a colleague while the phone has no signal."""
+
+import pytest
+from django.db import connections
+
+from fiberops.mobile.tests.test_technician_app_browser import dispatched_install, sign_in
+from fiberops.workorders.actions import handover_order
+from fiberops.workorders.models import WorkOrder
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_r_ord_5_replay_refused_after_a_handover_is_shown_until_dismissed(
+    world, phone, live_server
+):
+    world.technician_user.set_password("pw-tech")
+    world.technician_user.save()
+    order = dispatched_install(world)
+    page = phone.new_page()
+    sign_in(page, live_server)
+    page.locator("article.card a.tap").first.click()
+    page.wait_for_selector("section.actions button:text-is('接单')")
+
+    phone.set_offline(True)
+    page.locator("section.actions button:text-is('接单')").click()
+    page.wait_for_selector("#sync:text-is('1 条待同步')")
+    handover_order(order, to=world.teammate, reason="客户要求换人", actor=world.dispatcher)
+    phone.set_offline(False)
+
+    refusal = page.locator("#refused .refusal")
+    refusal.wait_for()
+    assert "接单" in refusal.inner_text()
+    assert order.bss_order_no in refusal.inner_text()
+    assert "未找到" in refusal.locator(".message").inner_text()  # the server's own message
+    page.wait_for_selector("#sync", state="hidden")  # nothing waits any more …
+    page.reload()  # … and the refusal survives a restart of the app
+    refusal.wait_for()
+    refusal.locator("button:text-is('知道了')").click()
+    page.wait_for_selector("#refused", state="hidden")
+    current = WorkOrder.objects.get(pk=order.pk)
+    assert (current.status, current.technician) == ("dispatched", world.teammate)
+    connections.close_all()
