@@ -2,7 +2,7 @@
 call → book → reconfirm → set off (offline, replayed when the signal returns) → check in →
 customer absent → the 15-minute wait (the server's clock moved with time_machine: the live
 server runs in this process) → service note. Screenshots land in var/screenshots/mobile-*.png;
-the queue's is the README's picture (docs/img/mobile-queue.png)."""
+the queue's is copied by hand to the README's picture (docs/img/mobile-queue.png)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -21,7 +21,6 @@ from fiberops.workorders.models import OrderEvent, WorkOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-README_SHOT = Path(settings.BASE_DIR) / "docs" / "img" / "mobile-queue.png"
 
 
 def dispatched_install(world) -> WorkOrder:
@@ -85,9 +84,7 @@ def test_r_apt_7_technician_walks_an_order_from_accept_to_service_note_on_a_phon
     cards = page.locator("article.card")
     assert cards.count() == 2
     assert "138****5678" in page.inner_text("main")  # masked on the phone
-    README_SHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "mobile-queue.png"))
-    page.screenshot(path=str(README_SHOT), type="png")
+    page.screenshot(path=str(SHOTS / "mobile-queue.png"))  # the README's docs/img/mobile-queue.png
 
     page.locator("article.card", has_text="装机").locator("a.tap").click()
     status_of(page, "已派单")
