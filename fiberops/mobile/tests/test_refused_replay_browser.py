@@ -1,6 +1,7 @@
 """An action taken offline that the server refuses when it is replayed is shown to the
 technician with the server's Chinese message until dismissed — never dropped (issue 7, offline).
-Here the dispatcher hands the order to a colleague while the phone has no signal."""
+Here the dispatcher hands the order to a colleague while the phone has no signal. Signing out
+then drops the phone's copy of the orders."""
 
 import pytest
 from django.db import connections
@@ -41,4 +42,11 @@ def test_r_ord_5_replay_refused_after_a_handover_is_shown_until_dismissed(
     page.wait_for_selector("#refused", state="hidden")
     current = WorkOrder.objects.get(pk=order.pk)
     assert (current.status, current.technician) == ("dispatched", world.teammate)
+
+    # Signing out leaves none of the technician's orders on the phone.
+    page.goto(f"{live_server.url}/m/")
+    assert page.evaluate("caches.has('fiberops-api')")
+    page.locator("button:text-is('退出登录')").click()
+    page.wait_for_url("**/login/?next=/m/")
+    assert not page.evaluate("caches.has('fiberops-api')")
     connections.close_all()

@@ -196,10 +196,11 @@
           <ul class="deadlines">${openDeadlines(order).map((d) => `<li class="sla-${esc(d.state)}">${esc(T.deadlineKind[d.kind] || d.kind)} ${esc(fill(T.due, { time: when(d.due_at) }))}</li>`).join("")}</ul>
           ${waiting ? `<div class="waiting">${esc(fill(T.pending, { n: waiting }))}</div>` : ""}
         </a>
-        ${OPEN.includes(order.status) ? `<button class="call" data-do="call" data-id="${order.id}" aria-label="${esc(T.action.call)}">☎</button>` : ""}
+        ${OPEN.includes(order.status) ? `<button class="call" data-do="call" data-id="${order.id}" aria-label="${esc(T.action.call)}" ${navigator.onLine ? "" : "disabled"}>☎</button>` : ""}
       </article>`;
     });
-    $("#screen").innerHTML = staleNote() + (cards.length ? cards.join("") : `<p class="center muted">${esc(T.empty)}</p>`);
+    $("#screen").innerHTML = staleNote() + (cards.length ? cards.join("") : `<p class="center muted">${esc(T.empty)}</p>`) +
+      `<p class="center"><button class="small" data-sign-out>${esc(T.signOut)}</button></p>`;
   }
 
   /** The status the order will have once its waiting actions are sent (for the buttons). */
@@ -259,9 +260,11 @@
     const visit = order.visit;
     const waiting = waitingFor(order.id);
     const open = OPEN.includes(order.status);
+    // The call and the reveal need the server at once: never queued, so off without a signal.
+    const offlineOnly = navigator.onLine ? "" : "disabled";
     const phone = revealed
       ? `<a href="tel:${esc(revealed.phone)}">${esc(revealed.phone)}</a> <small>${esc(T.revealed)}</small>`
-      : `${esc(customer.phone)} ${open ? `<button class="small" data-do="reveal" data-id="${order.id}">${esc(T.action.reveal)}</button>` : ""}`;
+      : `${esc(customer.phone)} ${open ? `<button class="small" data-do="reveal" data-id="${order.id}" ${offlineOnly}>${esc(T.action.reveal)}</button>` : ""}`;
     const sections = [];
     sections.push(`<section class="summary">
       <div class="top"><b>${esc(T.orderType[order.order_type] || order.order_type)}</b> ${slaBadge(order)}
@@ -275,7 +278,8 @@
       <p>${esc(revealed ? revealed.name : customer.name)}</p>
       <p>${esc(T.phone)}：${phone}</p>
       <p>${esc(T.address)}：${esc(revealed ? revealed.address : customer.address)}</p>
-      ${open ? `<button class="wide" data-do="call" data-id="${order.id}">☎ ${esc(T.action.call)}</button>` : ""}
+      ${open ? `<button class="wide" data-do="call" data-id="${order.id}" ${offlineOnly}>☎ ${esc(T.action.call)}</button>` : ""}
+      ${open && !navigator.onLine ? `<p class="muted">${esc(T.callNeedsNetwork)}</p>` : ""}
     </section>`);
     const deadlines = order.deadlines || [];
     if (deadlines.length) {
@@ -420,12 +424,14 @@
     }
     if (!response.ok) return toast(await errorMessage(response));
     const { dial, recording_ref: recordingRef } = await response.json();
-    const values = await ask({
+    const asking = ask({
       title: T.callOutcome,
       intro: `<p class="dial">${esc(T.callPrivacy)} <a class="button primary" id="dial" href="tel:${esc(dial)}">${esc(T.dial)} ${esc(dial)}</a></p>
         <p class="muted">${esc(fill(T.recording, { ref: recordingRef }))}</p>`,
       fields: [{ name: "outcome", label: T.field.outcome, type: "select", options: Object.entries(T.contactOutcome), value: "reached" }],
     });
+    $("#dial").click(); // the phone's dialler opens on the privacy number; the sheet waits behind
+    const values = await asking;
     if (values) await write(order, "contact-attempts", { channel: "app_call", outcome: values.outcome, recording_ref: recordingRef }, T.action.call);
   }
 
@@ -507,10 +513,29 @@
     reveal,
   };
 
+  /** Sign out: nothing of the technician's orders stays on the phone (the read cache goes);
+      refused while actions wait, so that no tap is lost. */
+  async function signOut() {
+    if ((await Outbox.waiting()).length) return toast(T.signOutWaiting);
+    if (window.caches) await caches.delete(API_CACHE);
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = script.dataset.logout;
+    const token = (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
+    for (const [name, value] of [["csrfmiddlewaretoken", decodeURIComponent(token)], ["next", LOGIN]]) {
+      const input = document.createElement("input");
+      Object.assign(input, { type: "hidden", name, value });
+      form.append(input);
+    }
+    document.body.append(form);
+    form.submit();
+  }
+
   // ---- events ---------------------------------------------------------------------------------
   document.addEventListener("click", async (event) => {
     const dismiss = event.target.closest("[data-dismiss]");
     if (dismiss) return Outbox.dismiss(dismiss.dataset.dismiss);
+    if (event.target.closest("[data-sign-out]")) return signOut();
     const button = event.target.closest("button[data-do]");
     if (!button) return;
     event.preventDefault();
@@ -526,7 +551,7 @@
     show();
   });
   window.addEventListener("online", () => { refreshOutbox(); show(); });
-  window.addEventListener("offline", refreshOutbox);
+  window.addEventListener("offline", () => { refreshOutbox(); rerender(); });
   setInterval(tick, 1000);
 
   Outbox.on(async (event) => {
