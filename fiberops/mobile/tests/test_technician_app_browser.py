@@ -97,9 +97,7 @@ def test_r_apt_7_technician_walks_an_order_from_accept_to_service_note_on_a_phon
     assert page.get_attribute("#dial", "href").startswith("tel:")
     page.select_option("#f-outcome", "reached")
     confirm(page)
-    page.wait_for_function(
-        "() => !document.querySelector('#sync') || document.querySelector('#sync').hidden"
-    )
+    page.wait_for_selector("ul.deadlines li:has-text('联系客户') .badge:text-is('已达成')")
     attempt = ContactAttempt.objects.get(order=order)
     assert (attempt.channel, attempt.outcome) == ("app_call", "reached")
     assert attempt.recording_ref
@@ -146,7 +144,7 @@ def test_r_apt_7_technician_walks_an_order_from_accept_to_service_note_on_a_phon
         tap(page, "留服务便利贴")
         status_of(page, "已接单")
         link = page.locator("a:text-is('打开服务便利贴')")
-        note = page.request.get(link.get_attribute("href"))
+        note = page.request.get(live_server.url + link.get_attribute("href"))
         assert note.ok
         assert note.headers["content-type"] == "application/pdf"
         assert page.locator("button:text-is('预约二次上门')").is_visible()

@@ -350,11 +350,12 @@
       if (field.type === "textarea") return `<textarea ${common} rows="3">${esc(field.value)}</textarea>`;
       return `<input type="${field.type || "text"}" ${common} value="${esc(field.value)}" ${field.type === "text" ? 'autocomplete="off"' : ""}>`;
     };
+    // The confirming button comes first: Enter in a field submits with it (CSS shows it right).
     sheet.innerHTML = `<form method="dialog">
       <h2>${esc(title)}</h2>${intro}
       ${fields.map((field) => `<label for="f-${field.name}">${esc(field.label)}</label>${input(field)}`).join("")}
-      <div class="row"><button value="cancel" formnovalidate>${esc(T.cancel)}</button>
-      <button class="primary" value="ok">${esc(submit)}</button></div></form>`;
+      <div class="row"><button class="primary" value="ok">${esc(submit)}</button>
+      <button value="cancel" formnovalidate>${esc(T.cancel)}</button></div></form>`;
     return new Promise((resolve) => {
       sheet.onclose = () => {
         if (sheet.returnValue !== "ok") return resolve(null);
