@@ -1,4 +1,4 @@
-"""The printable service note (服务便利贴) left on the door when the customer is unreachable (R-APT-8).
+"""The printable service note (服务便利贴) left on the door of an unreachable customer (R-APT-8).
 
 Pure: `render_service_note(note)` takes a `ServiceNote` and returns PDF bytes; no database, no
 request. The caller (the API endpoint) gathers the data, records the note and logs the full
