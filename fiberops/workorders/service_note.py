@@ -18,6 +18,7 @@ phone, date.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -72,6 +73,13 @@ def note_date(moment: dt.datetime) -> str:
     """`2026年11月28日`: the Shanghai calendar day of `moment`."""
     local = moment.astimezone(SHANGHAI)
     return f"{local.year}年{local.month}月{local.day}日"
+
+
+def phone_for_reading(phone: str) -> str:
+    """`138 8001 2345`: an 11-digit mobile number in the usual 3-4-4 groups; others unchanged."""
+    if re.fullmatch(r"1\d{10}", phone):
+        return f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    return phone
 
 
 def render_service_note(note: ServiceNote) -> bytes:
@@ -135,7 +143,7 @@ def _story(note: ServiceNote, body_size: float) -> list[Flowable]:
         ),
         Spacer(1, 3 * mm),
         Paragraph("联系电话", phone_label),
-        Paragraph(markup(note.technician_phone), phone),
+        Paragraph(markup(phone_for_reading(note.technician_phone)), phone),
         Spacer(1, 2 * mm),
         Paragraph(note_date(note.left_at), date),
     ]
@@ -168,4 +176,4 @@ def _decorate(canvas: Canvas, note: ServiceNote) -> None:
     canvas.restoreState()
 
 
-__all__ = ["ServiceNote", "note_date", "note_time", "render_service_note"]
+__all__ = ["ServiceNote", "note_date", "note_time", "phone_for_reading", "render_service_note"]

@@ -81,6 +81,7 @@ def test_r_apt_8_text_layer_has_heading_address_technician_times_phone_and_date(
     assert "11月28日14:35离开" in flat
     assert "06:05" not in flat and "06:35" not in flat  # Shanghai time, never UTC
     assert "联系电话13880012345" in flat
+    assert "138 8001 2345" in text  # the large line, grouped for reading from the door
     assert "2026年11月28日" in flat
     assert "WO-20261128-00042" in flat
 
