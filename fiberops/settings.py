@@ -198,6 +198,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name `outcome`: name each enum after its own set.
+    "ENUM_NAME_OVERRIDES": {
+        "ContactOutcomeEnum": "fiberops.dispatch.models.ContactOutcome",
+        "AppointmentOutcomeEnum": "fiberops.workorders.models.AppointmentOutcome",
+    },
 }
 
 # SLA policy (R-SLA-1, R-SLA-4, R-SLA-5); defaults documented in docs/sla.md.

@@ -660,11 +660,29 @@ def report_running_late(
 
 
 @transaction.atomic(durable=True)
-def depart_order(order: WorkOrder, *, actor: User, occurred_at=None, reason: str = "") -> WorkOrder:
-    """The technician sets off to the customer."""
-    return _apply_transition(order, "depart", actor=actor, occurred_at=occurred_at, reason=reason)[
-        0
-    ]
+def depart_order(
+    order: WorkOrder,
+    *,
+    actor: User,
+    occurred_at=None,
+    reason: str = "",
+    eta: dt.datetime | None = None,
+) -> WorkOrder:
+    """The technician sets off to the customer; `eta`, the expected arrival, is kept on the
+    pending appointment (the office sees it; a late arrival is announced with `running_late`)."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        if eta is None:
+            return [], {}
+        appointment = current_appointment(locked)
+        if appointment is not None:
+            appointment.eta = eta
+            appointment.save(update_fields=["eta"])
+        return [], {"eta": eta.astimezone(dt.UTC).isoformat()}
+
+    return _apply_transition(
+        order, "depart", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
 
 
 @transaction.atomic(durable=True)
