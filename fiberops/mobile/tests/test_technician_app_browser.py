@@ -58,7 +58,11 @@ def sign_in(page, live_server) -> None:
 
 
 def status_of(page, text: str) -> None:
-    page.wait_for_selector(f"section.summary .status:text-is('{text}')")
+    try:
+        page.wait_for_selector(f"section.summary .status:text-is('{text}')", timeout=10_000)
+    except Exception:
+        page.screenshot(path=str(SHOTS / "mobile-failed.png"), full_page=True)
+        raise
 
 
 def tap(page, label: str) -> None:

@@ -136,17 +136,24 @@
     return match ? { order: Number(match[1]) } : { queue: true };
   }
 
+  /** A read answered while a write was being sent may be older than the write's answer: keep
+      whichever copy of the order the server changed last. */
+  function newest(order) {
+    const known = state.orders.get(order.id);
+    if (known && Date.parse(known.updated_at) > Date.parse(order.updated_at)) return known;
+    state.orders.set(order.id, order);
+    return order;
+  }
+
   async function show() {
     const where = route();
     $(".back").hidden = !where.order;
     try {
       if (where.order) {
-        const order = await read(`work-orders/${where.order}/`);
-        state.orders.set(order.id, order);
+        const order = newest(await read(`work-orders/${where.order}/`));
         renderOrder(order);
       } else {
-        state.queue = await read("me/queue/");
-        for (const order of state.queue) state.orders.set(order.id, order);
+        state.queue = (await read("me/queue/")).map(newest);
         renderQueue();
       }
     } catch (failure) {
@@ -431,7 +438,6 @@
         <p class="muted">${esc(fill(T.recording, { ref: recordingRef }))}</p>`,
       fields: [{ name: "outcome", label: T.field.outcome, type: "select", options: Object.entries(T.contactOutcome), value: "reached" }],
     });
-    $("#dial").click(); // the phone's dialler opens on the privacy number; the sheet waits behind
     const values = await asking;
     if (values) await write(order, "contact-attempts", { channel: "app_call", outcome: values.outcome, recording_ref: recordingRef }, T.action.call);
   }
@@ -551,7 +557,10 @@
     state.revealed.clear(); // a revealed phone is shown once, then forgotten
     show();
   });
-  window.addEventListener("online", () => { refreshOutbox(); show(); });
+  window.addEventListener("online", async () => {
+    await Outbox.flush(); // the waiting actions first, then read what they changed
+    show();
+  });
   window.addEventListener("offline", () => { refreshOutbox(); rerender(); });
   setInterval(tick, 1000);
 

@@ -12,7 +12,7 @@
   const REFUSED = "refused";
   const RETRY_MS = 30000;
   let database = null;
-  let running = false;
+  let running = null; // the promise of the current run
   let again = false;
   let signedOut = false;
   const listeners = [];
@@ -109,46 +109,46 @@
     return { code: `http_${response.status}`, message: `HTTP ${response.status}` };
   }
 
-  /** Send the stored actions in order until the outbox is empty or the network fails. */
-  async function flush() {
-    if (running) { again = true; return; }
-    running = true;
-    try {
-      do {
-        again = false;
-        for (;;) {
-          const item = await first();
-          if (!item) break;
-          let response;
-          try {
-            response = await post(item.path, item.body, item.key);
-          } catch (networkError) {
-            return; // no signal: keep it, retried on `online`, on load and every 30 s
-          }
-          if (response.ok) {
-            const data = await response.json().catch(() => null);
-            await run([OUTBOX], "readwrite", (tx) => tx.objectStore(OUTBOX).delete(item.seq));
-            signedOut = false;
-            emit({ type: "applied", item, data, replayed: response.headers.get("Idempotent-Replayed") === "true" });
-          } else if (response.status >= 500 || response.status === 401 || response.status === 429) {
-            signedOut = response.status === 401;
-            emit({ type: "changed" });
-            return; // the server's trouble or an expired sign-in: keep it and try again later
-          } else {
-            const error = await errorOf(response);
-            const refused = { ...item, status: response.status, error, refused_at: deviceTime(new Date()) };
-            await run([OUTBOX, REFUSED], "readwrite", (tx) => {
-              tx.objectStore(OUTBOX).delete(item.seq);
-              tx.objectStore(REFUSED).put(refused);
-            });
-            emit({ type: "refused", item: refused });
-          }
+  /** Send the stored actions in order until the outbox is empty or the network fails. A call
+      during a run asks for another pass and shares the run's promise. */
+  function flush() {
+    if (running) { again = true; return running; }
+    running = drain().finally(() => { running = null; emit({ type: "changed" }); });
+    return running;
+  }
+
+  async function drain() {
+    do {
+      again = false;
+      for (;;) {
+        const item = await first();
+        if (!item) break;
+        let response;
+        try {
+          response = await post(item.path, item.body, item.key);
+        } catch (networkError) {
+          return; // no signal: keep it, retried on `online`, on load and every 30 s
         }
-      } while (again);
-    } finally {
-      running = false;
-      emit({ type: "changed" });
-    }
+        if (response.ok) {
+          const data = await response.json().catch(() => null);
+          await run([OUTBOX], "readwrite", (tx) => tx.objectStore(OUTBOX).delete(item.seq));
+          signedOut = false;
+          emit({ type: "applied", item, data, replayed: response.headers.get("Idempotent-Replayed") === "true" });
+        } else if (response.status >= 500 || response.status === 401 || response.status === 429) {
+          signedOut = response.status === 401;
+          emit({ type: "changed" });
+          return; // the server's trouble or an expired sign-in: keep it and try again later
+        } else {
+          const error = await errorOf(response);
+          const refused = { ...item, status: response.status, error, refused_at: deviceTime(new Date()) };
+          await run([OUTBOX, REFUSED], "readwrite", (tx) => {
+            tx.objectStore(OUTBOX).delete(item.seq);
+            tx.objectStore(REFUSED).put(refused);
+          });
+          emit({ type: "refused", item: refused });
+        }
+      }
+    } while (again);
   }
 
   /** Record a write the technician just made and start sending. `action`: {path, body, orderId,
