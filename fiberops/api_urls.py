@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
-from fiberops.workorders.api.views import MyQueueView, WorkOrderViewSet
+from fiberops.workorders.api.views import MyQueueView, ServiceNoteView, WorkOrderViewSet
 
 router = DefaultRouter()
 router.register("work-orders", WorkOrderViewSet, basename="work-order")
@@ -18,6 +18,7 @@ router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
 urlpatterns = [
     path("me/queue/", MyQueueView.as_view(), name="my-queue"),
+    path("work-orders/<int:pk>/service-note.pdf", ServiceNoteView.as_view(), name="service-note"),
     path("work-orders/<int:order_pk>/call/", CallCustomerView.as_view(), name="call-customer"),
     *router.urls,
 ]

@@ -228,6 +228,9 @@ SLA_POLICY_DEFAULTS: dict = {
 }
 SLA_POLICY: dict = merge_sla_policy(SLA_POLICY_DEFAULTS, os.environ.get("FIBEROPS_SLA_POLICY"))
 
+# The operator's name as customers know it: printed on the service note (服务便利贴, R-APT-8).
+OPERATOR_NAME = os.environ.get("FIBEROPS_OPERATOR_NAME", "四川移动")
+
 # Messages to customers and calls placed for technicians (fiberops/messaging): simulated unless
 # the operator's SMS gateway / privacy-number service adapters are named here.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "fiberops.messaging.backends.SimulatedSms")

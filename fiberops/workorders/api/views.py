@@ -3,9 +3,10 @@
 from typing import cast
 
 from django.db.models import prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -36,6 +37,7 @@ from fiberops.workorders import actions
 from fiberops.workorders.api import serializers as s
 from fiberops.workorders.models import Appointment, SiteVisit, WorkOrder
 from fiberops.workorders.queries import technician_queue
+from fiberops.workorders.service_note import render_service_note
 from fiberops.workorders.states import TRANSITIONS, OrderType, Status
 from fiberops.workorders.timeline import order_timeline
 
@@ -447,3 +449,26 @@ class MyQueueView(APIView):
         current = now()
         orders = technician_queue(request.user, current)
         return Response(s.WorkOrderSerializer(orders, many=True, context={"now": current}).data)
+
+
+class ServiceNoteView(OrderActionMixin, APIView):
+    """GET /work-orders/{id}/service-note.pdf (no trailing slash: a file's name)."""
+
+    @extend_schema(
+        parameters=[ORDER_ID],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The service note, A6, to print."
+            ),
+            **error_responses(*READ_ERRORS, 403),
+        },
+        description="The printable service note (服务便利贴, R-APT-8) of the last visit where "
+        "nobody was home. It carries the full address: every download is logged as an "
+        "unmasking (R-CUS-5). 404 `no_service_note` when none was left.",
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        note = actions.print_service_note(self._order(pk), actor=self.actor)
+        response = HttpResponse(render_service_note(note), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="service-note-{note.order_no}.pdf"'
+        response["Cache-Control"] = "no-store"  # the full address: never kept by a cache
+        return response

@@ -323,3 +323,33 @@ def test_r_apt_7_queue_puts_second_appointments_before_earlier_first_ones(world)
     ids = [row["id"] for row in response.json()]
     assert ids == [second.pk, first.pk, unbooked.pk]
     assert world.client(world.dispatcher).get("/api/v1/me/queue/").json() == []
+
+
+def test_r_apt_8_service_note_pdf_after_leaving_with_the_unmasking_logged(world, order):
+    import io
+
+    from pypdf import PdfReader
+
+    from fiberops.customers.models import UnmaskEvent
+
+    arrived = START - dt.timedelta(minutes=6)
+    walk_to_site(world, order, arrive_at=arrived)
+    client = world.client(world.technician_user)
+    assert client.get(url(order, "service-note.pdf")).status_code == 404  # none left yet
+    with time_machine.travel(arrived + dt.timedelta(minutes=1), tick=False):
+        client.post(url(order, "customer-absent/"), {})
+    with time_machine.travel(arrived + dt.timedelta(minutes=17), tick=False):
+        assert client.post(url(order, "leave-note/"), {}).status_code == 200
+        response = client.get(url(order, "service-note.pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    compact = "".join(text.split())
+    assert "成都市武侯区簇锦街道1号" in compact  # the full address, for the door
+    assert world.technician.name in compact
+    assert "13:54" in compact and "14:11" in compact  # arrived, left (Shanghai)
+    logged = UnmaskEvent.objects.get(work_order_id=order.pk)
+    assert (logged.user, logged.channel) == (world.technician_user, "note")
+    # an auditor may not unmask, so may not print it either
+    assert world.client(world.auditor).get(url(order, "service-note.pdf")).status_code == 403
