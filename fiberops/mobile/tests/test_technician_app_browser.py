@@ -1,8 +1,9 @@
 """Chromium at 390×844 walks a technician through the phone app (issue 7, "Done when"): accept →
 call → book → reconfirm → set off (offline, replayed when the signal returns) → check in →
 customer absent → the 15-minute wait (the server's clock moved with time_machine: the live
-server runs in this process) → service note. Screenshots land in var/screenshots/mobile-*.png;
-the queue's is copied by hand to the README's picture (docs/img/mobile-queue.png)."""
+server runs in this process) → service note → the second appointment. Screenshots land in
+var/screenshots/mobile-*.png; the queue's is copied by hand to the README's picture
+(docs/img/mobile-queue.png)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -151,7 +152,11 @@ def test_r_apt_7_technician_walks_an_order_from_accept_to_service_note_on_a_phon
         note = page.request.get(live_server.url + link.get_attribute("href"))
         assert note.ok
         assert note.headers["content-type"] == "application/pdf"
-        assert page.locator("button:text-is('预约二次上门')").is_visible()
         page.screenshot(path=str(SHOTS / "mobile-note.png"))
+        page.locator("section.note button:text-is('预约二次上门')").click()
+        confirm(page)
+        status_of(page, "已预约")
+        page.wait_for_selector("section.summary .badge:text-is('二次预约')")
+    assert WorkOrder.objects.get(pk=order.pk).appointments.count() == 2
     # Playwright's greenlet has its own database connection (see workorders' browser test).
     connections.close_all()

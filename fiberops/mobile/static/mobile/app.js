@@ -217,6 +217,13 @@
     return status;
   }
 
+  /** After the service note, until the second appointment is booked: the note and the booking. */
+  function offersSecondBooking(order) {
+    const visit = order.visit;
+    return projectedStatus(order) === "accepted" && order.status === "accepted" &&
+      (state.noteLeft.has(order.id) || Boolean(visit && visit.note_left_at));
+  }
+
   function buttons(order) {
     const waiting = waitingFor(order.id);
     const status = projectedStatus(order);
@@ -232,13 +239,12 @@
     if (order.requires_survey && !order.survey_completed_at && ["accepted", "appointed", "en_route", "on_site"].includes(status)) {
       add("survey", T.action.survey, status === "on_site");
     }
-    if (allowed.includes("appoint") && !pendingAppointment && status === "accepted") {
+    if (allowed.includes("appoint") && !pendingAppointment && status === "accepted" && !offersSecondBooking(order)) {
       add("appoint", (order.appointments || []).length ? T.bookSecond : T.action.appoint, true);
     }
-    if (status === "appointed" && pendingAppointment && !pendingAppointment.reconfirmed_at && !waited.includes("reconfirm")) {
-      add("reconfirm", T.action.reconfirm, true);
-    }
-    if (allowed.includes("depart")) add("depart", T.action.depart, status === "appointed");
+    const toReconfirm = status === "appointed" && pendingAppointment && !pendingAppointment.reconfirmed_at && !waited.includes("reconfirm");
+    if (toReconfirm) add("reconfirm", T.action.reconfirm, true);
+    if (allowed.includes("depart")) add("depart", T.action.depart, status === "appointed" && !toReconfirm);
     if (allowed.includes("arrive")) add("arrive", T.action.arrive, true);
     if (status === "on_site" && visit && !visit.absent_at && !waited.includes("customer-absent")) add("customer-absent", T.action.customer_absent);
     if (status === "on_site" && visit && visit.absent_at) {
@@ -317,9 +323,10 @@
       if (visit.note_left_at) lines.push(`<p>${esc(fill(T.noteLeft, { time: hm(visit.note_left_at) }))}</p>`);
       sections.push(`<section><h2>${esc(T.visit)}</h2>${lines.join("")}</section>`);
     }
-    if (state.noteLeft.has(order.id) || (visit && visit.note_left_at && order.status === "accepted")) {
-      sections.push(`<section class="note"><p>${esc(T.noteLeftOffer)}</p>
-        <a class="button" target="_blank" rel="noopener" href="${API}work-orders/${order.id}/service-note.pdf">${esc(T.serviceNote)}</a></section>`);
+    if (offersSecondBooking(order)) {
+      sections.push(`<section class="note"><p>${esc(T.noteLeftOffer)}</p><div class="row">
+        <a class="button" target="_blank" rel="noopener" href="${API}work-orders/${order.id}/service-note.pdf">${esc(T.serviceNote)}</a>
+        <button class="primary" data-do="appoint" data-id="${order.id}">${esc(T.bookSecond)}</button></div></section>`);
     }
     if (waiting.length) {
       sections.push(`<section class="waiting"><h2>${esc(T.pendingHere)}</h2><ul>${waiting.map((item) => `<li>${esc(item.label)} · ${esc(hm(item.occurred_at))}</li>`).join("")}</ul></section>`);
