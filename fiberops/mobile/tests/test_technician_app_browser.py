@@ -24,11 +24,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
-def dispatched_install(world) -> WorkOrder:
+def dispatched_install(
+    world, *, bss_order_no: str = "BSS20261129001", requires_survey: bool = False
+) -> WorkOrder:
     order, _ = intake_order(
         actor=world.bss,
         data=IntakeData(
-            bss_order_no="BSS20261129001",
+            bss_order_no=bss_order_no,
             order_type="install",
             accepted_at=timezone.now() - dt.timedelta(hours=1),
             grid=world.grid,
@@ -41,6 +43,7 @@ def dispatched_install(world) -> WorkOrder:
             ),
             plan_mbps=1000,
             description="新装1000M宽带",
+            requires_survey=requires_survey,
         ),
     )
     dispatch_order(order, technician=world.technician, actor=world.dispatcher)

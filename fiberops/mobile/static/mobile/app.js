@@ -45,10 +45,11 @@
     return { date, time };
   }
   const atShanghai = (date, time) => `${date}T${time}:00+08:00`;
-  /** A time of day (Shanghai) as the next such moment from now, within the coming day. */
-  function upcoming(time) {
-    let iso = atShanghai(shanghai(serverNow()).date, time);
-    if (Date.parse(iso) < serverNow() - 3600e3) iso = atShanghai(shanghai(serverNow() + 86400e3).date, time);
+  /** A time of day (Shanghai) as the next such moment from `fromMs` (now by default; an hour of
+      slack), within the coming day. */
+  function upcoming(time, fromMs = serverNow()) {
+    let iso = atShanghai(shanghai(fromMs).date, time);
+    if (Date.parse(iso) < fromMs - 3600e3) iso = atShanghai(shanghai(fromMs + 86400e3).date, time);
     return iso;
   }
   const windowText = (appointment) =>
@@ -197,6 +198,7 @@
             ${slaBadge(order)}
             ${order.is_second_appointment ? `<span class="badge second">${esc(T.secondAppointment)}</span>` : ""}
             <span class="status">${esc(T.status[order.status] || order.status)}</span></div>
+          <div class="no">${esc(order.bss_order_no)}</div>
           <div class="who">${esc(order.customer && order.customer.name)} · ${esc(order.customer && order.customer.phone)}</div>
           <div class="addr">${esc(order.customer && order.customer.address)}</div>
           ${appointment ? `<div class="appt">${esc(T.appointment)} ${esc(windowText(appointment))}</div>` : ""}
@@ -232,8 +234,9 @@
     const pendingAppointment = appointment && appointment.outcome === "pending" ? appointment : null;
     const visit = order.visit;
     const waited = waiting.map((item) => item.verb);
+    const main = [];
     const list = [];
-    const add = (verb, label, primary = false, extra = "") => list.push(
+    const add = (verb, label, primary = false, extra = "") => (primary ? main : list).push(
       `<button class="${primary ? "primary" : ""}" data-do="${verb}" data-id="${order.id}" ${extra}>${esc(label)}</button>`);
     if (allowed.includes("accept")) add("accept", T.action.accept, true);
     if (order.requires_survey && !order.survey_completed_at && ["accepted", "appointed", "en_route", "on_site"].includes(status)) {
@@ -262,7 +265,7 @@
       add("handover", T.action.handover);
     }
     if (allowed.includes("return")) add("return", T.action.return);
-    return list.join("");
+    return main.join("") + list.join(""); // the next step first, full width
   }
 
   function renderOrder(order) {
@@ -392,8 +395,8 @@
       { name: "end", label: T.field.end, type: "time", value: shanghai(start + 2 * 3600e3).time, required: true },
     ];
   }
-  const etaField = () => ({
-    name: "eta", label: T.field.etaTime, type: "time", value: shanghai(serverNow() + 30 * 60e3).time, required: true,
+  const etaField = (fromMs = serverNow()) => ({
+    name: "eta", label: T.field.etaTime, type: "time", value: shanghai(fromMs + 30 * 60e3).time, required: true,
   });
   function windowOf(values) {
     const starts_at = atShanghai(values.date, values.start);
@@ -500,8 +503,10 @@
       if (values) await write(order, "depart", { eta: upcoming(values.eta) }, T.action.depart);
     },
     "running-late": async (order) => {
-      const values = await ask({ title: T.action.running_late, fields: [etaField()] });
-      if (values) await write(order, "running-late", { eta: upcoming(values.eta) }, T.action.running_late);
+      // The new arrival lies after the window's start (else it is not late): proposed 30 min after.
+      const start = Date.parse(order.appointment.starts_at);
+      const values = await ask({ title: T.action.running_late, fields: [etaField(start)] });
+      if (values) await write(order, "running-late", { eta: upcoming(values.eta, start) }, T.action.running_late);
     },
     arrive: async (order) => {
       const coords = await position();
@@ -531,7 +536,10 @@
       refused while actions wait, so that no tap is lost. */
   async function signOut() {
     if ((await Outbox.waiting()).length) return toast(T.signOutWaiting);
-    if (window.caches) await caches.delete(API_CACHE);
+    if (window.caches) {
+      // The orders go, and the shell too: the next start asks the server, which asks to sign in.
+      for (const name of await caches.keys()) if (name.startsWith("fiberops-")) await caches.delete(name);
+    }
     const form = document.createElement("form");
     form.method = "post";
     form.action = script.dataset.logout;
@@ -579,6 +587,10 @@
       // The server's answer is fresh: the shown order is no longer the offline copy.
       if (route().order === order.id) state.staleSince = null;
       if (event.item.verb === "leave-note") state.noteLeft.add(order.id);
+      if (["return", "handover"].includes(event.item.verb) && route().order === order.id) {
+        location.hash = ""; // no longer this technician's: back to the queue
+        return;
+      }
       if (event.item.verb === "reschedule" && (order.appointments || []).length > 1) {
         const before = order.appointments[order.appointments.length - 2];
         toast(fill(T.previousOutcome, { outcome: T.outcome[before.outcome] || before.outcome }));
