@@ -197,7 +197,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Choice sets that share a field name (`outcome`, `initiated_by`): each enum named after its set.
+    # Choice sets sharing a field name (`outcome`, `initiated_by`): each enum named after its set.
     "ENUM_NAME_OVERRIDES": {
         "ContactOutcomeEnum": "fiberops.dispatch.models.ContactOutcome",
         "AppointmentOutcomeEnum": "fiberops.workorders.models.AppointmentOutcome",
