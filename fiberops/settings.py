@@ -198,10 +198,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two choice sets share the field name `outcome`: name each enum after its own set.
+    # Choice sets sharing a field name (`outcome`, `initiated_by`): each enum named after its set.
     "ENUM_NAME_OVERRIDES": {
         "ContactOutcomeEnum": "fiberops.dispatch.models.ContactOutcome",
         "AppointmentOutcomeEnum": "fiberops.workorders.models.AppointmentOutcome",
+        "AppointmentInitiatorEnum": "fiberops.workorders.models.Initiator",
+        "SuspensionInitiatorEnum": "fiberops.workorders.models.SuspensionInitiator",
     },
 }
 

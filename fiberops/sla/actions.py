@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from fiberops.accounts.permissions import may
-from fiberops.core.clock import end_of_day, start_of_day
+from fiberops.core.clock import end_of_day, local_date, start_of_day
 from fiberops.core.errors import NotPermitted
 from fiberops.sla import rules
 from fiberops.sla.calendar import load_calendar
@@ -40,10 +40,20 @@ Order = Any
 
 
 def open_deadline(
-    order: Order, kind: str, start: dt.datetime, *, is_new_order: bool = False
+    order: Order,
+    kind: str,
+    start: dt.datetime,
+    *,
+    is_new_order: bool = False,
+    after_finished: bool = False,
 ) -> Deadline | None:
-    """Start one SLA clock for `order`; a clock that already runs is left as it is."""
-    if not is_new_order and order.deadlines.filter(kind=kind).exists():
+    """Start one SLA clock for `order`; a clock of that kind that exists is left as it is — or,
+    with `after_finished`, only one that still runs: a met or voided one stays as the record and
+    a new one starts (a re-dispatched order's response clock, R-SLA-1)."""
+    existing = order.deadlines.filter(kind=kind)
+    if after_finished:
+        existing = existing.filter(met_at__isnull=True, voided_at__isnull=True)
+    if not is_new_order and existing.exists():
         return None
     # Only the working-day clocks read the calendar; the others are plain durations.
     calendar = (
@@ -111,12 +121,60 @@ def reopen_deadline(order: Order, kind: str) -> dt.datetime | None:
     return previous
 
 
-def void_open_deadlines(order: Order, at: dt.datetime) -> int:
-    """A cancelled order's running clocks stop; breaches already recorded are kept."""
+def void_open_deadlines(order: Order, at: dt.datetime, *, kinds=None) -> int:
+    """A cancelled order's running clocks stop (or only those of `kinds`: a returned order's
+    response clock); breaches already recorded are kept."""
     running = Deadline.objects.filter(order=order, met_at__isnull=True, voided_at__isnull=True)
+    if kinds is not None:
+        running = running.filter(kind__in=kinds)
     ids = list(running.values_list("pk", flat=True))
     _resolve_alerts(ids, at)
     return Deadline.objects.filter(pk__in=ids).update(voided_at=at)
+
+
+def pause_deadlines(order: Order, at: dt.datetime) -> int:
+    """The customer asked to suspend the order: its running clocks stop counting (docs/sla.md,
+    "Suspension"). A clock already breached stays breached and is not paused."""
+    return Deadline.objects.filter(
+        order=order,
+        met_at__isnull=True,
+        voided_at__isnull=True,
+        breached_at__isnull=True,
+        paused_at__isnull=True,
+    ).update(paused_at=at)
+
+
+def resume_deadlines(order: Order, at: dt.datetime) -> list[dict]:
+    """The order resumes: each paused clock runs again, extended by `rules.extend_after_pause`.
+    Returns what moved, for the timeline: [{kind, due_before, due_after}]."""
+    moved = []
+    rows = list(Deadline.objects.select_for_update().filter(order=order, paused_at__isnull=False))
+    for row in rows:
+        assert row.paused_at is not None  # noqa: S101 - filtered above
+        calendar = (
+            load_calendar(local_date(row.paused_at), local_date(at) + dt.timedelta(days=90))
+            if row.kind in rules.WORKING_DAY_KINDS
+            else WorkCalendar()
+        )
+        due_at, warn_at = rules.extend_after_pause(
+            row.kind,
+            due_at=row.due_at,
+            warn_at=row.warn_at,
+            paused_at=row.paused_at,
+            resumed_at=at,
+            calendar=calendar,
+        )
+        moved.append(
+            {
+                "kind": row.kind,
+                "due_before": row.due_at.isoformat(),
+                "due_after": due_at.isoformat(),
+            }
+        )
+        # A warning already raised stays raised: `warned_at` is kept.
+        row.due_at, row.warn_at, row.paused_at = due_at, warn_at, None
+        row.save(update_fields=["due_at", "warn_at", "paused_at"])
+    return moved
 
 
 @dataclass

@@ -19,6 +19,7 @@ class DeadlineState(models.TextChoices):
     MET = "met", _("Met")
     MET_LATE = "met_late", _("Met late")
     VOID = "void", _("Void")
+    PAUSED = "paused", _("Paused (customer's request)")
 
 
 class AlertKind(models.TextChoices):

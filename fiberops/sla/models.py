@@ -75,7 +75,10 @@ class CalendarOverride(models.Model):
         return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
 
 
-OPEN = Q(met_at__isnull=True, breached_at__isnull=True, voided_at__isnull=True)
+#: Clocks the sweeper watches: running, not yet breached, not paused by a customer's suspension.
+OPEN = Q(
+    met_at__isnull=True, breached_at__isnull=True, voided_at__isnull=True, paused_at__isnull=True
+)
 
 
 class DeadlineQuerySet(models.QuerySet):
@@ -107,6 +110,8 @@ class Deadline(models.Model):
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    #: Set while the order is suspended at the customer's request; resuming extends the clock.
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     used_calendar_fallback = models.BooleanField(_("used Mon–Fri fallback"), default=False)
 
     objects = DeadlineQuerySet.as_manager()
@@ -116,7 +121,13 @@ class Deadline(models.Model):
         verbose_name_plural = _("deadlines")
         ordering = ["due_at"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "kind"], name="deadline_one_per_kind"),
+            # One running clock per kind. A finished one (met or voided) stays beside a new one:
+            # a re-dispatched order's first response clock is the first technician's record.
+            models.UniqueConstraint(
+                fields=["order", "kind"],
+                condition=Q(met_at__isnull=True, voided_at__isnull=True),
+                name="deadline_one_running_per_kind",
+            ),
             models.CheckConstraint(
                 name="deadline_warn_not_after_due", condition=Q(warn_at__lte=models.F("due_at"))
             ),
@@ -142,7 +153,11 @@ class Deadline(models.Model):
             return DeadlineState.MET_LATE if late else DeadlineState.MET
         if self.voided_at:
             return DeadlineState.VOID
-        if self.breached_at or now >= self.due_at:
+        if self.breached_at:
+            return DeadlineState.BREACHED
+        if self.paused_at:
+            return DeadlineState.PAUSED
+        if now >= self.due_at:
             return DeadlineState.BREACHED
         if now >= self.warn_at:
             return DeadlineState.WARNING
@@ -155,16 +170,16 @@ def state_q(state: str, now) -> Q:
     met = Q(met_at__isnull=False)
     late_met = met & (Q(breached_at__isnull=False) | Q(met_at__gt=F("due_at")))
     running = Q(met_at__isnull=True, voided_at__isnull=True)
-    late = running & (Q(breached_at__isnull=False) | Q(due_at__lte=now))
+    late = running & (Q(breached_at__isnull=False) | Q(paused_at__isnull=True, due_at__lte=now))
+    ticking = running & Q(breached_at__isnull=True, paused_at__isnull=True)
     conditions = {
         DeadlineState.MET: met & ~late_met,
         DeadlineState.MET_LATE: late_met,
         DeadlineState.VOID: Q(met_at__isnull=True, voided_at__isnull=False),
         DeadlineState.BREACHED: late,
-        DeadlineState.WARNING: running
-        & Q(breached_at__isnull=True, due_at__gt=now, warn_at__lte=now),
-        DeadlineState.PENDING: running
-        & Q(breached_at__isnull=True, warn_at__gt=now, due_at__gt=now),
+        DeadlineState.PAUSED: running & Q(breached_at__isnull=True, paused_at__isnull=False),
+        DeadlineState.WARNING: ticking & Q(due_at__gt=now, warn_at__lte=now),
+        DeadlineState.PENDING: ticking & Q(warn_at__gt=now, due_at__gt=now),
     }
     return conditions[DeadlineState(state)]
 

@@ -19,6 +19,7 @@ WORST_FIRST = [
     DeadlineState.BREACHED,
     DeadlineState.WARNING,
     DeadlineState.PENDING,
+    DeadlineState.PAUSED,
     DeadlineState.MET_LATE,
     DeadlineState.MET,
     DeadlineState.VOID,

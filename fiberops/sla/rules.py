@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from fiberops.core.clock import end_of_day, local_date
 from fiberops.sla.choices import DeadlineKind
-from fiberops.sla.workdays import WorkCalendar, add_working_days
+from fiberops.sla.workdays import WorkCalendar, add_working_days, working_days_between
 
 WORKING_DAY_KINDS = frozenset({DeadlineKind.SURVEY, DeadlineKind.INSTALL})
 
@@ -70,3 +70,31 @@ def calendar_window(start: dt.datetime) -> tuple[dt.date, dt.date]:
     """Days a deadline starting at `start` can depend on (generous: Spring Festival + weekends)."""
     day = local_date(start)
     return day, day + dt.timedelta(days=60)
+
+
+def extend_after_pause(
+    kind: str,
+    *,
+    due_at: dt.datetime,
+    warn_at: dt.datetime,
+    paused_at: dt.datetime,
+    resumed_at: dt.datetime,
+    calendar: WorkCalendar,
+) -> tuple[dt.datetime, dt.datetime]:
+    """The due and warning times of a clock paused at `paused_at` (the customer asked to
+    suspend the order) and running again at `resumed_at` (docs/sla.md, "Suspension").
+
+    A duration clock (response, contact, repair) moves by the paused time. A working-day clock
+    (survey, install) keeps the whole working days it had left: paused on day P and due at the
+    end of working day D, it had R = working days in (P, D]; resumed on day S it is due at the
+    end of the R-th working day after S (S is day 0, as for the acceptance day). Holidays and
+    make-up working days (调休) during and after the pause count as the calendar says; a clock is
+    never due earlier than before. The warning keeps its distance to the due time."""
+    if kind not in WORKING_DAY_KINDS:
+        shift = max(resumed_at - paused_at, dt.timedelta(0))
+        return due_at + shift, warn_at + shift
+    remaining = working_days_between(calendar, local_date(paused_at), local_date(due_at))
+    new_due = max(
+        end_of_day(add_working_days(calendar, local_date(resumed_at), remaining).day), due_at
+    )
+    return new_due, warn_at + (new_due - due_at)

@@ -40,6 +40,7 @@ from fiberops.workorders.models import (
     AppointmentOutcome,
     Initiator,
     SiteVisit,
+    SuspensionInitiator,
     WorkOrder,
 )
 from fiberops.workorders.policy import clocks_at_intake, policy_for
@@ -357,8 +358,10 @@ def dispatch_order(
     locked, at = _apply_transition(
         order, "dispatch", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
     )
+    # A re-dispatched order (after a return) gives the new technician a new response clock; the
+    # first technician's stays as it ended (met, or voided by the return with any breach kept).
     for kind in policy_for(locked.order_type).clocks_at_dispatch:
-        sla.open_deadline(locked, kind, at)
+        sla.open_deadline(locked, kind, at, after_finished=kind == DeadlineKind.RESPONSE)
     return locked
 
 
@@ -383,6 +386,9 @@ def return_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None
 
     def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
         locked.technician = None
+        # The returning technician's unanswered response clock ends here (a breach stays); the
+        # next dispatch starts a new one for the next technician (R-SLA-1).
+        sla.void_open_deadlines(locked, at, kinds=[DeadlineKind.RESPONSE])
         if not (locked.requires_survey and locked.survey_completed_at is not None):
             return ["technician"], {}
         cleared = {
@@ -881,19 +887,44 @@ def close_order(order: WorkOrder, *, actor: User, occurred_at=None, reason: str 
 
 
 @transaction.atomic(durable=True)
-def suspend_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None) -> WorkOrder:
-    """Put an order being worked on hold, with a reason; `resume_order` returns it."""
-    return _apply_transition(order, "suspend", actor=actor, occurred_at=occurred_at, reason=reason)[
-        0
-    ]
+def suspend_order(
+    order: WorkOrder,
+    *,
+    actor: User,
+    reason: str,
+    occurred_at=None,
+    initiated_by: str = SuspensionInitiator.OPERATOR,
+) -> WorkOrder:
+    """Put an order being worked on hold, with a reason; `resume_order` returns it. Suspended at
+    the customer's request (moved in, away, building not ready), its running clocks pause and
+    resume extends them; suspended by the operator for its own reasons (materials, network
+    work) they keep running: the customer is not made to wait longer (docs/sla.md)."""
+    if initiated_by not in SuspensionInitiator.values:
+        raise RuleViolation(_("Say who asked for the suspension."), code="initiator_invalid")
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        pauses = initiated_by == SuspensionInitiator.CUSTOMER
+        if pauses:
+            sla.pause_deadlines(locked, at)
+        return [], {"initiated_by": initiated_by, "pauses_clocks": pauses}
+
+    return _apply_transition(
+        order, "suspend", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
 
 
 @transaction.atomic(durable=True)
 def resume_order(order: WorkOrder, *, actor: User, occurred_at=None, reason: str = "") -> WorkOrder:
-    """A suspended order goes back to the status it was suspended from."""
-    return _apply_transition(order, "resume", actor=actor, occurred_at=occurred_at, reason=reason)[
-        0
-    ]
+    """A suspended order goes back to the status it was suspended from; clocks paused by a
+    customer's suspension run again, extended (`sla.rules.extend_after_pause`)."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        moved = sla.resume_deadlines(locked, at)
+        return [], ({"extended": moved} if moved else {})
+
+    return _apply_transition(
+        order, "resume", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
 
 
 @transaction.atomic(durable=True)

@@ -222,6 +222,13 @@ class OrderEvent(models.Model):
         raise TypeError("Order events are append-only (R-ORD-4).")
 
 
+class SuspensionInitiator(models.TextChoices):
+    """Who asked to suspend an order: the customer's request pauses its clocks (docs/sla.md)."""
+
+    CUSTOMER = "customer", _("Customer's request")
+    OPERATOR = "operator", _("Operator (materials, network work, other)")
+
+
 class Initiator(models.TextChoices):
     """Who asked for an appointment's window, or for changing it (R-APT-1, R-APT-6)."""
 

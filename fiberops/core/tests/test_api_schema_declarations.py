@@ -77,7 +77,7 @@ def test_r_ord_3_simple_actions_take_reason_and_occurred_at_and_say_when_a_reaso
     components = schema["components"]["schemas"]
     for name, spec in TRANSITIONS.items():
         # their own bodies (technician, window, ETA, position) or address (leave-note/)
-        if name in {"dispatch", "appoint", "depart", "arrive", "leave_site"}:
+        if name in {"dispatch", "appoint", "depart", "arrive", "leave_site", "suspend"}:
             continue
         operation = schema["paths"][f"/api/v1/work-orders/{{id}}/{name}/"]["post"]
         ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
@@ -145,6 +145,8 @@ def test_r_apt_bodies_of_the_appointment_actions(schema):
     assert set(body("reschedule")["required"]) == {"starts_at", "ends_at", "initiated_by"}
     assert body("running-late")["required"] == ["eta"]
     assert set(body("leave-note")["properties"]) == {"reason", "occurred_at"}
+    assert set(body("suspend")["properties"]) == {"reason", "occurred_at", "initiated_by"}
+    assert set(body("suspend")["required"]) == {"reason"}
     absent = schema["paths"]["/api/v1/work-orders/{id}/customer-absent/"]["post"]
     answer = absent["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert "wait_until" in components[answer.rsplit("/", 1)[1]]["required"]

@@ -23,6 +23,7 @@ from fiberops.workorders.models import (
     EventKind,
     Initiator,
     SiteVisit,
+    SuspensionInitiator,
     WorkOrder,
 )
 from fiberops.workorders.policy import policy_for
@@ -353,6 +354,14 @@ class RequiredReasonSerializer(ActionSerializer):
     """A lifecycle action that needs a reason (return, rework, suspend, cancel)."""
 
     reason = serializers.CharField(max_length=500)
+
+
+class SuspendSerializer(RequiredReasonSerializer):
+    """Suspend with a reason; `initiated_by` customer pauses the clocks (docs/sla.md)."""
+
+    initiated_by = serializers.ChoiceField(
+        choices=SuspensionInitiator.choices, default=SuspensionInitiator.OPERATOR, required=False
+    )
 
 
 class DispatchSerializer(ActionSerializer):

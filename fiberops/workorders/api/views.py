@@ -364,6 +364,16 @@ class WorkOrderViewSet(
     def leave_note(self, request, pk=None):
         return self._verb(request, pk, s.ReasonSerializer, actions.leave_service_note)
 
+    @action_schema(
+        s.SuspendSerializer,
+        description="Put the order on hold with a reason (R-ORD-3). `initiated_by` customer: "
+        "the running clocks pause and resume extends them (docs/sla.md, Suspension); operator "
+        "(the default): they keep running.",
+    )
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        return self._verb(request, pk, s.SuspendSerializer, actions.suspend_order)
+
     @action_schema(s.HandoverSerializer)
     @action(detail=True, methods=["post"])
     def handover(self, request, pk=None):
@@ -431,7 +441,7 @@ def _simple_transition(name: str):
 
 
 for _name in TRANSITIONS:
-    if _name not in {"dispatch", "appoint", "depart", "arrive", "leave_site"}:
+    if _name not in {"dispatch", "appoint", "depart", "arrive", "leave_site", "suspend"}:
         setattr(WorkOrderViewSet, f"{_name}_action", _simple_transition(_name))
 
 

@@ -58,7 +58,10 @@ def test_r_sla_6_the_state_rule_in_sql_agrees_with_python_on_every_combination(w
     Deadline.objects.filter(order=order).delete()
     moments = [None, NOW + dt.timedelta(hours=9), NOW + dt.timedelta(hours=11)]
     checked = 0
-    for met_at, breached_at, voided_at in itertools.product(moments, moments, moments):
+    pauses = [None, NOW + dt.timedelta(hours=9)]
+    for met_at, breached_at, voided_at, paused_at in itertools.product(
+        moments, moments, moments, pauses
+    ):
         if met_at and voided_at:
             continue  # never both: meeting skips voided clocks and voiding skips met ones
         Deadline.objects.filter(order=order).delete()
@@ -71,6 +74,7 @@ def test_r_sla_6_the_state_rule_in_sql_agrees_with_python_on_every_combination(w
             met_at=met_at,
             breached_at=breached_at,
             voided_at=voided_at,
+            paused_at=paused_at,
         )
         for now in [NOW + dt.timedelta(hours=h) for h in (1, 9, 12)]:
             in_sql = [
@@ -78,9 +82,9 @@ def test_r_sla_6_the_state_rule_in_sql_agrees_with_python_on_every_combination(w
                 for state in DeadlineState.values
                 if Deadline.objects.filter(state_q(state, now), pk=row.pk).exists()
             ]
-            assert in_sql == [row.state_at(now)], (met_at, breached_at, voided_at, now)
+            assert in_sql == [row.state_at(now)], (met_at, breached_at, voided_at, paused_at, now)
             checked += 1
-    assert checked == 15 * 3  # 27 combinations, 12 with both met and voided
+    assert checked == 15 * 2 * 3  # 27 combinations, 12 with both met and voided; paused or not
 
 
 def test_r_sla_6_order_list_puts_urgent_orders_first(world):
