@@ -50,3 +50,45 @@ def test_r_ord_5_replay_refused_after_a_handover_is_shown_until_dismissed(
     page.wait_for_url("**/login/?next=/m/")
     assert not page.evaluate("caches.has('fiberops-api')")
     connections.close_all()
+
+
+def test_r_apt_2_server_error_keeps_the_action_and_it_is_sent_again_on_the_next_start(
+    world, phone, live_server
+):
+    world.technician_user.set_password("pw-tech")
+    world.technician_user.save()
+    order = dispatched_install(world)
+    page = phone.new_page()
+    sign_in(page, live_server)
+    page.locator("article.card a.tap").first.click()
+    page.wait_for_selector("section.actions button:text-is('接单')")
+
+    failures: list[str] = []
+
+    def unavailable(route):
+        failures.append(route.request.headers["idempotency-key"])
+        route.fulfill(status=503, json={"error": {"code": "unavailable", "message": "维护中"}})
+
+    phone.route("**/accept/", unavailable)
+    page.locator("section.actions button:text-is('接单')").click()
+    page.wait_for_selector("#sync:text-is('1 条待同步')")
+    assert len(failures) == 1
+    assert page.locator("#refused").is_hidden()  # a 5xx is not a refusal: kept, not shown
+    assert WorkOrder.objects.get(pk=order.pk).status == "dispatched"
+
+    phone.unroute("**/accept/")
+    resent: list[str] = []
+    phone.on(
+        "request",
+        lambda request: (
+            resent.append(request.headers["idempotency-key"])
+            if request.url.endswith("/accept/")
+            else None
+        ),
+    )
+    page.reload()  # the next start sends it again, with the same key
+    page.wait_for_selector("section.summary .status:text-is('已接单')")
+    assert resent == failures
+    assert page.locator("#sync").is_hidden()
+    assert WorkOrder.objects.get(pk=order.pk).status == "accepted"
+    connections.close_all()

@@ -76,7 +76,7 @@ window.STRINGS = {
     },
     sla: {
       pending: "正常", warning: "即将超时", breached: "已超时", met: "已达成",
-      met_late: "超时达成", void: "已作废",
+      met_late: "超时达成", void: "已作废", paused: "已暂停",
     },
     deadlineKind: {
       response: "响应", contact: "联系客户", survey: "勘察", install: "装机", repair: "修复",
