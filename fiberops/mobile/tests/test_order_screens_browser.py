@@ -1,7 +1,8 @@
 """The other screens of the technician app in Chromium at 390×844 (issue 7): the logged reveal of
 the customer's phone (shown once, never kept on the phone), the survey result (an install that
 needs one can then be finished), a customer's change of time (the old appointment's outcome
-shown), running late, completion and rework, a handover and a return with their reasons."""
+shown), running late, a check-in without the phone's location, completion and rework, a handover
+and a return with their reasons."""
 
 import datetime as dt
 
@@ -103,8 +104,11 @@ def test_r_cus_5_r_ord_5_technician_uses_every_order_screen_on_a_phone(world, ph
     tap(page, "出发")
     confirm(page)
     status_of(page, "在途")
+    phone.clear_permissions()  # location refused on this phone: the check-in goes without it
     tap(page, "签到")
+    page.wait_for_selector("#toast:text-is('无法获取位置，已不带位置签到')")
     status_of(page, "在现场")
+    assert page.locator("text=距客户").count() == 0
     tap(page, "完工")
     status_of(page, "已完工")
     tap(page, "返工")
@@ -131,6 +135,7 @@ def test_r_cus_5_r_ord_5_technician_uses_every_order_screen_on_a_phone(world, ph
     other.refresh_from_db()
     assert (order.status, order.technician) == (Status.ON_SITE, world.teammate)
     assert order.survey_completed_at is not None
+    assert [(v.lat, v.distance_m) for v in order.visits.all()] == [(None, None)]
     assert [a.outcome for a in order.appointments.order_by("id")] == ["customer_changed", "kept"]
     assert other.status == Status.RETURNED
     assert not WorkOrder.objects.filter(technician=world.technician).exists()

@@ -139,6 +139,8 @@ def test_r_apt_7_technician_walks_an_order_from_accept_to_service_note_on_a_phon
     tap(page, "签到")
     status_of(page, "在现场")
     page.wait_for_selector("text=距客户")
+    visit = order.visits.get()
+    assert visit.distance_m is not None and visit.distance_m < 20  # the phone's own position
     tap(page, "客户不在")
     page.wait_for_selector(".countdown:has-text('还需等待 1')")
     assert page.locator("button[data-do=leave-note]").is_disabled()
