@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from fiberops.dispatch.api.views import ContactAttemptViewSet
+from fiberops.reporting.api.views import FulfilmentViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
 from fiberops.workorders.api.views import WorkOrderViewSet
 
@@ -15,4 +16,5 @@ router.register(
 )
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
+router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")
 urlpatterns = router.urls
