@@ -10,12 +10,20 @@ MAX_BROKEN_DAYS = 92
 
 
 class AppointmentDeskForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Day"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     broken_from = forms.DateField(
-        label=_("Broken from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Broken from"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     broken_to = forms.DateField(
-        label=_("Broken to"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Broken to"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, data, *, today: dt.date):
@@ -35,7 +43,11 @@ class AppointmentDeskForm(forms.Form):
         for name in ("day", "broken_from", "broken_to"):
             value = cleaned.get(name)
             if value is not None and not 2000 <= value.year <= 2099:
-                self.add_error(name, _("The date must lie between the years 2000 and 2099."))
+                self.add_error(
+                    name,
+                    _("The date must lie between the years %(first)d and %(last)d.")
+                    % {"first": 2000, "last": 2099},
+                )
         if start and end and not self.errors:
             if start > end:
                 self.add_error(

@@ -15,6 +15,7 @@ from fiberops.core.clock import local_date, now
 from fiberops.dispatch import queries
 from fiberops.dispatch.forms import AppointmentDeskForm
 from fiberops.messaging.models import OutboundMessage
+from fiberops.workorders.models import AppointmentOutcome
 
 OUTBOX_PAGE_SIZE = 50
 #: The timeline's hour marks, 08:00 to 20:00.
@@ -67,6 +68,7 @@ def appointment_desk(request):
             "seconds": seconds,
             "more_seconds": more_seconds,
             "limit": queries.QUEUE_LIMIT,
+            "outcomes": AppointmentOutcome.choices,
         },
     )
 

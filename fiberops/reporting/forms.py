@@ -9,8 +9,16 @@ from fiberops.reporting.queries import BY_CHOICES, period_errors
 
 
 class FulfilmentForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     by = forms.ChoiceField(label=_("Group by"), choices=BY_CHOICES)
 
     def __init__(self, data, *, default_period: tuple[dt.date, dt.date]):

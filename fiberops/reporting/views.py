@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fiberops.accounts.permissions import may
 from fiberops.core.clock import now
@@ -73,7 +74,15 @@ def _csv(rows: list[Row], form: FulfilmentForm) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # the BOM: Excel opens UTF-8 Chinese text correctly with it
     writer = csv.writer(response)
-    writer.writerow([_("Code"), _("Name"), _("Due"), _("Kept"), _("Fulfilment rate")])
+    writer.writerow(
+        [
+            pgettext("kpi", "Code"),
+            pgettext("kpi", "Name"),
+            _("Appointments due"),
+            _("Appointments kept"),
+            _("Fulfilment rate"),
+        ]
+    )
     for row in rows:
         rate = "" if row.rate is None else f"{row.rate:.4f}"
         writer.writerow([_cell(row.key), _cell(row.name), row.due, row.kept, rate])
