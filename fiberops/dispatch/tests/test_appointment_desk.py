@@ -84,7 +84,7 @@ def test_r_apt_2_orders_waiting_for_contact_and_for_a_booking(world):
     html = login(world.dispatcher).get(URL).content.decode()
     contact, booking = section(html, "contact"), section(html, "booking")
     assert dispatched.bss_order_no in contact and accepted.bss_order_no in contact
-    assert booked.bss_order_no not in contact  # booking a window is a contact
+    assert booked.bss_order_no not in contact  # booked: appointed, no longer waiting
     assert undispatched.bss_order_no not in contact
     assert accepted.bss_order_no in booking
     assert dispatched.bss_order_no not in booking and booked.bss_order_no not in booking
