@@ -138,3 +138,13 @@ def test_r_sec_1_another_branch_sees_none_of_it(world):
     html = login(world.foreign_dispatcher).get(URL).content.decode()
     assert order.bss_order_no not in html and accepted.bss_order_no not in html
     assert world.technician.name not in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_r_apt_9_a_bad_date_is_shown_and_today_is_used(world):
+    order = booked_order(world, NOW - dt.timedelta(days=1), sh(2, 14))
+    response = login(world.dispatcher).get(URL + "?day=2026-13-01&broken_from=1900-01-01")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="error-text"') == 2
+    assert order.bss_order_no in section(html, "day")
