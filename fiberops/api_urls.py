@@ -1,11 +1,12 @@
 """/api/v1/ — one router for every app's API."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from fiberops.dispatch.api.views import ContactAttemptViewSet
+from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet
 from fiberops.reporting.api.views import FulfilmentViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
-from fiberops.workorders.api.views import WorkOrderViewSet
+from fiberops.workorders.api.views import MyQueueView, ServiceNoteView, WorkOrderViewSet
 
 router = DefaultRouter()
 router.register("work-orders", WorkOrderViewSet, basename="work-order")
@@ -17,4 +18,9 @@ router.register(
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
 router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")
-urlpatterns = router.urls
+urlpatterns = [
+    path("me/queue/", MyQueueView.as_view(), name="my-queue"),
+    path("work-orders/<int:pk>/service-note.pdf", ServiceNoteView.as_view(), name="service-note"),
+    path("work-orders/<int:order_pk>/call/", CallCustomerView.as_view(), name="call-customer"),
+    *router.urls,
+]

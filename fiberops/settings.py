@@ -198,6 +198,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name `outcome`: name each enum after its own set.
+    "ENUM_NAME_OVERRIDES": {
+        "ContactOutcomeEnum": "fiberops.dispatch.models.ContactOutcome",
+        "AppointmentOutcomeEnum": "fiberops.workorders.models.AppointmentOutcome",
+    },
 }
 
 # SLA policy (R-SLA-1, R-SLA-4, R-SLA-5); defaults documented in docs/sla.md.
@@ -222,6 +227,9 @@ SLA_POLICY_DEFAULTS: dict = {
     "install_working_days": 3,
 }
 SLA_POLICY: dict = merge_sla_policy(SLA_POLICY_DEFAULTS, os.environ.get("FIBEROPS_SLA_POLICY"))
+
+# The operator's name as customers know it: printed on the service note (服务便利贴, R-APT-8).
+OPERATOR_NAME = os.environ.get("FIBEROPS_OPERATOR_NAME", "四川移动")
 
 # Messages to customers and calls placed for technicians (fiberops/messaging): simulated unless
 # the operator's SMS gateway / privacy-number service adapters are named here.

@@ -56,3 +56,16 @@ class Conflict(DomainError):
         if code:
             self.code = code
         super().__init__(message, **details)
+
+
+class Missing(DomainError):
+    """What was asked for does not exist (yet) for this object, e.g. a service note never left."""
+
+    code = "not_found"
+    http_status = 404
+    default_message = _("Not found.")
+
+    def __init__(self, message=None, *, code: str | None = None, **details):
+        if code:
+            self.code = code
+        super().__init__(message, **details)

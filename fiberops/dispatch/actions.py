@@ -4,7 +4,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fiberops.accounts.models import User
+from fiberops.core.errors import RuleViolation
 from fiberops.dispatch.models import ContactAttempt
+from fiberops.messaging.actions import place_call
+from fiberops.messaging.backends import Call
 from fiberops.workorders import events
 from fiberops.workorders.actions import note_first_contact
 from fiberops.workorders.guards import guard_order
@@ -57,3 +60,25 @@ def record_contact_attempt(
         recording_ref=recording_ref,
     )
     return attempt
+
+
+@transaction.atomic(durable=True)
+def call_customer(order: WorkOrder, *, actor: User) -> Call:
+    """Place the order's technician's call to the customer through the call service (R-APT-2:
+    booking and rebooking calls go through the app so that they are recorded). Nothing is logged
+    yet: the technician logs the outcome with the recording reference as a contact attempt."""
+    guarded = guard_order(
+        order,
+        actor=actor,
+        permission="order.record_contact",
+        action="call",
+        statuses=CONTACT_STATUSES,
+        status_message=_("Calls are placed only while the order is being worked."),
+        occurred_at=None,
+        owner_only=True,
+    )
+    locked = guarded.order
+    if locked.customer is None:
+        raise RuleViolation(_("This order has no customer to call."), code="no_customer")
+    technician = locked.technician
+    return place_call(locked, technician_phone=technician.phone if technician else "")

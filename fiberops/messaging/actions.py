@@ -1,7 +1,7 @@
 """Telling the customer (R-APT-3, R-APT-5, R-APT-6): called by the order's verbs inside their
 transaction, so a refused action sends nothing."""
 
-from fiberops.messaging.backends import sms_backend, telephony_backend
+from fiberops.messaging.backends import Call, sms_backend, telephony_backend
 from fiberops.messaging.models import OutboundMessage
 
 
@@ -20,7 +20,7 @@ def send_to_customer(order, *, kind: str, text: str, sent_by=None) -> OutboundMe
     )
 
 
-def place_call(order, *, technician_phone: str) -> str:
-    """Connect the technician to the customer through the call service; the recording's
-    reference, for the contact attempt (R-APT-2)."""
-    return telephony_backend().call(technician_phone, order.customer.phone).recording_ref
+def place_call(order, *, technician_phone: str) -> Call:
+    """Connect the technician to the customer through the call service: the number to dial and
+    the recording's reference, for the contact attempt (R-APT-2)."""
+    return telephony_backend().call(technician_phone, order.customer.phone)

@@ -15,8 +15,11 @@ class Sent:
 
 @dataclass(frozen=True)
 class Call:
-    """A call placed through the privacy-number service: its recording's reference (R-APT-2)."""
+    """A call placed through the privacy-number service (隐私号): the number the technician dials
+    (it rings the customer without either seeing the other's number) and the recording's
+    reference (R-APT-2)."""
 
+    dial: str
     recording_ref: str
 
 
@@ -35,7 +38,10 @@ class SimulatedTelephony:
     name = "simulated"
 
     def call(self, technician_phone: str, customer_phone: str) -> Call:
-        return Call(recording_ref=f"REC-SIM-{secrets.token_hex(8)}")
+        return Call(
+            dial=f"170{secrets.randbelow(10**8):08d}",
+            recording_ref=f"REC-SIM-{secrets.token_hex(8)}",
+        )
 
 
 def sms_backend():

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from fiberops.accounts.models import User
 from fiberops.accounts.permissions import is_role
 from fiberops.core import clock
 from fiberops.core.clock import SHANGHAI, isoformat_shanghai, local_date
-from fiberops.core.errors import Conflict, IllegalTransition, NotPermitted, RuleViolation
+from fiberops.core.errors import Conflict, IllegalTransition, Missing, NotPermitted, RuleViolation
 from fiberops.customers.actions import find_or_create_customer, record_unmasking
 from fiberops.customers.models import Customer
 from fiberops.messaging import actions as messaging
@@ -42,6 +43,7 @@ from fiberops.workorders.models import (
     WorkOrder,
 )
 from fiberops.workorders.policy import clocks_at_intake, policy_for
+from fiberops.workorders.service_note import ServiceNote
 from fiberops.workorders.states import OWNED, TERMINAL, TRANSITIONS, Status
 
 
@@ -660,11 +662,29 @@ def report_running_late(
 
 
 @transaction.atomic(durable=True)
-def depart_order(order: WorkOrder, *, actor: User, occurred_at=None, reason: str = "") -> WorkOrder:
-    """The technician sets off to the customer."""
-    return _apply_transition(order, "depart", actor=actor, occurred_at=occurred_at, reason=reason)[
-        0
-    ]
+def depart_order(
+    order: WorkOrder,
+    *,
+    actor: User,
+    occurred_at=None,
+    reason: str = "",
+    eta: dt.datetime | None = None,
+) -> WorkOrder:
+    """The technician sets off to the customer; `eta`, the expected arrival, is kept on the
+    pending appointment (the office sees it; a late arrival is announced with `running_late`)."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        if eta is None:
+            return [], {}
+        appointment = current_appointment(locked)
+        if appointment is not None:
+            appointment.eta = eta
+            appointment.save(update_fields=["eta"])
+        return [], {"eta": eta.astimezone(dt.UTC).isoformat()}
+
+    return _apply_transition(
+        order, "depart", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
 
 
 @transaction.atomic(durable=True)
@@ -1009,6 +1029,10 @@ def reveal_order_contact(
     """The order's customer with full name, phone, address and location; each reveal is logged
     (R-CUS-5). The caller has fetched `order` through `visible_to(actor)`. A technician sees
     the contact only while the order is open."""
+    return _reveal(order, actor=actor, reason=reason, channel=channel)
+
+
+def _reveal(order: WorkOrder, *, actor: User, reason: str, channel: str) -> Customer:
     require(actor, "customer.reveal")
     check_scope(order, actor)
     if is_role(actor, Role.TECHNICIAN) and order.status in TERMINAL:
@@ -1019,3 +1043,28 @@ def reveal_order_contact(
         order.customer, actor=actor, channel=channel, reason=reason, work_order_id=order.pk
     )
     return order.customer
+
+
+@transaction.atomic(durable=True)
+def print_service_note(order: WorkOrder, *, actor: User) -> ServiceNote:
+    """The service note (服务便利贴, R-APT-8) of the order's last visit where nobody was home,
+    ready to print. It carries the full address (it is posted on the customer's door), so each
+    print is logged as an unmasking (R-CUS-5), with the same rules as a reveal."""
+    visit = (
+        order.visits.filter(note_left_at__isnull=False)
+        .select_related("technician")
+        .order_by("-note_left_at", "-id")
+        .first()
+    )
+    if visit is None or visit.note_left_at is None:
+        raise Missing(_("No service note was left for this order."), code="no_service_note")
+    customer = _reveal(order, actor=actor, reason=_("service note"), channel="note")
+    return ServiceNote(
+        address=customer.address,
+        technician_name=visit.technician.name,
+        technician_phone=visit.technician.phone,
+        arrived_at=visit.checked_in_at,
+        left_at=visit.note_left_at,
+        order_no=order.bss_order_no,
+        operator_name=settings.OPERATOR_NAME,
+    )

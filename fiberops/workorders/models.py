@@ -25,6 +25,15 @@ class WorkOrderQuerySet(ScopedQuerySet):
             "deadlines"
         )
 
+    def with_api_relations(self):
+        """What the API's order JSON shows: the list's relations, the port, the appointments
+        and the visits (R-APT-1, R-APT-4)."""
+        return (
+            self.with_list_relations()
+            .select_related("splitter_port__box")
+            .prefetch_related("appointments", "visits")
+        )
+
 
 class WorkOrder(models.Model):
     """A unit of field work: install, repair, survey, ... (工单). Status changes only through

@@ -34,6 +34,8 @@ def test_the_schema_validates_without_a_warning():
 def test_every_operation_declares_its_refusals_with_the_error_envelope(schema):
     for path, method, operation in operations(schema):
         expected = {"400", "401", "404", "429"}
+        if path.endswith("/service-note.pdf"):  # a logged unmasking: refused to some roles
+            expected.add("403")
         if path.startswith("/api/v1/kpis/"):
             # A KPI is a computed list: no object or page to miss (no 404), and a role check
             # (technicians and the integration account: 403).
@@ -53,7 +55,10 @@ def test_every_write_takes_json_and_an_idempotency_key_except_the_reveal(schema)
     for path, method, operation in operations(schema):
         if method != "post":
             continue
-        assert list(operation["requestBody"]["content"]) == ["application/json"], path
+        if path.endswith("/call/"):  # a call needs nothing but the order in its address
+            assert "requestBody" not in operation
+        else:
+            assert list(operation["requestBody"]["content"]) == ["application/json"], path
         headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert headers == (set() if path.endswith("/reveal-contact/") else {"Idempotency-Key"})
 
@@ -75,7 +80,8 @@ def test_r_ord_3_simple_actions_take_reason_and_occurred_at_and_say_when_a_reaso
 ):
     components = schema["components"]["schemas"]
     for name, spec in TRANSITIONS.items():
-        if name in {"dispatch", "appoint"}:
+        # their own bodies (technician, window, ETA, position) or address (leave-note/)
+        if name in {"dispatch", "appoint", "depart", "arrive", "leave_site"}:
             continue
         operation = schema["paths"][f"/api/v1/work-orders/{{id}}/{name}/"]["post"]
         ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
@@ -134,3 +140,27 @@ def test_r_kpi_1_the_fulfilment_rows_are_the_contract(schema):
     assert row["properties"]["rate"]["nullable"]
     required = {p["name"] for p in operation["parameters"] if p.get("required")}
     assert required == {"from", "to"}
+
+
+def test_r_apt_bodies_of_the_appointment_actions(schema):
+    components = schema["components"]["schemas"]
+
+    def body(action: str) -> dict:
+        operation = schema["paths"][f"/api/v1/work-orders/{{id}}/{action}/"]["post"]
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        return components[ref.rsplit("/", 1)[1]]
+
+    assert set(body("depart")["properties"]) == {"reason", "occurred_at", "eta"}
+    assert set(body("arrive")["properties"]) == {
+        "reason",
+        "occurred_at",
+        "lat",
+        "lng",
+        "accuracy_m",
+    }
+    assert set(body("reschedule")["required"]) == {"starts_at", "ends_at", "initiated_by"}
+    assert body("running-late")["required"] == ["eta"]
+    assert set(body("leave-note")["properties"]) == {"reason", "occurred_at"}
+    absent = schema["paths"]["/api/v1/work-orders/{id}/customer-absent/"]["post"]
+    answer = absent["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert "wait_until" in components[answer.rsplit("/", 1)[1]]["required"]

@@ -28,3 +28,11 @@ class ContactAttemptOutSerializer(serializers.Serializer):
     recording_ref = serializers.CharField()
     by = serializers.CharField(source="by.username")
     occurred_at = ShanghaiDateTimeField()
+
+
+class CallAnswerSerializer(serializers.Serializer):
+    """A call placed through the call service: dial `dial`; log the outcome with
+    `recording_ref` as a contact attempt (channel `app_call`)."""
+
+    dial = serializers.CharField(help_text="The number to dial (a privacy number).")
+    recording_ref = serializers.CharField()

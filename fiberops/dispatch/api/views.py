@@ -5,10 +5,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from fiberops.core.api import IDEMPOTENCY_KEY_HEADER, READ_ERRORS, WRITE_ERRORS, error_responses
 from fiberops.core.idempotency import IdempotentWritesMixin
-from fiberops.dispatch.actions import record_contact_attempt
+from fiberops.dispatch.actions import call_customer, record_contact_attempt
 from fiberops.dispatch.api import serializers as s
 from fiberops.workorders.api.serializers import WorkOrderSerializer
 from fiberops.workorders.api.views import OrderActionMixin, json_body
@@ -42,3 +43,22 @@ class ContactAttemptViewSet(IdempotentWritesMixin, OrderActionMixin, viewsets.Vi
         payload.is_valid(raise_exception=True)
         record_contact_attempt(order, actor=self.actor, **payload.validated_data)
         return self._respond(order, status.HTTP_201_CREATED)
+
+
+class CallCustomerView(IdempotentWritesMixin, OrderActionMixin, APIView):
+    """POST /work-orders/{id}/call/. A retry with the same `Idempotency-Key` answers the call
+    already placed instead of ringing the customer twice."""
+
+    @extend_schema(
+        parameters=[ORDER_PK, IDEMPOTENCY_KEY_HEADER],
+        request=None,
+        responses={200: s.CallAnswerSerializer, **error_responses(*WRITE_ERRORS)},
+        description="Place the technician's call to the customer through the call service "
+        "(R-APT-2; simulated unless a privacy-number service is configured). Answers the number "
+        "to dial and the recording reference to log with the outcome "
+        "(`contact-attempts`, channel `app_call`). Only the order's technician, while it is "
+        "being worked.",
+    )
+    def post(self, request: Request, order_pk=None) -> Response:
+        call = call_customer(self._order(order_pk), actor=self.actor)
+        return Response(s.CallAnswerSerializer(call).data)

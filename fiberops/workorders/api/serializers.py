@@ -9,14 +9,22 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fiberops.core.api import ShanghaiDateTimeField
-from fiberops.core.clock import now
+from fiberops.core.clock import isoformat_shanghai, now
 from fiberops.network.queries import find_port
 from fiberops.sla import queries as sla_queries
 from fiberops.sla.choices import DeadlineKind, DeadlineState
 from fiberops.sla.models import Deadline
 from fiberops.workforce.models import Grid
 from fiberops.workorders.actions import MANUAL_NUMBER, CustomerData, IntakeData
-from fiberops.workorders.models import EventKind, WorkOrder
+from fiberops.workorders.appointments import arrival_target
+from fiberops.workorders.models import (
+    Appointment,
+    AppointmentOutcome,
+    EventKind,
+    Initiator,
+    SiteVisit,
+    WorkOrder,
+)
 from fiberops.workorders.policy import policy_for
 from fiberops.workorders.states import TRANSITIONS, OrderType, Status, allowed_actions
 
@@ -173,6 +181,46 @@ class TechnicianRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class AppointmentOutSerializer(serializers.Serializer):
+    """One booking of the visit (R-APT-1); `arrive_from`/`arrive_by` is the target of arriving
+    10 to 5 minutes before the start (R-APT-4)."""
+
+    id = serializers.IntegerField()
+    sequence = serializers.IntegerField()
+    starts_at = ShanghaiDateTimeField()
+    ends_at = ShanghaiDateTimeField()
+    initiated_by = serializers.ChoiceField(choices=Initiator.choices)
+    is_second = serializers.BooleanField()
+    outcome = serializers.ChoiceField(choices=AppointmentOutcome.choices)
+    booked_at = ShanghaiDateTimeField()
+    outcome_at = ShanghaiDateTimeField(allow_null=True)
+    change_reason = serializers.CharField()
+    reconfirmed_at = ShanghaiDateTimeField(allow_null=True)
+    eta = ShanghaiDateTimeField(allow_null=True)
+    late_notice_at = ShanghaiDateTimeField(allow_null=True)
+    arrive_from = serializers.SerializerMethodField()
+    arrive_by = serializers.SerializerMethodField()
+
+    @extend_schema_field(ShanghaiDateTimeField())
+    def get_arrive_from(self, obj: Appointment) -> str | None:
+        return isoformat_shanghai(arrival_target(obj.starts_at)[0])
+
+    @extend_schema_field(ShanghaiDateTimeField())
+    def get_arrive_by(self, obj: Appointment) -> str | None:
+        return isoformat_shanghai(arrival_target(obj.starts_at)[1])
+
+
+class SiteVisitOutSerializer(serializers.Serializer):
+    """The latest check-in at the customer's (R-APT-4) and, when nobody was home, the wait the
+    server times (R-APT-7) and the service note left (R-APT-8)."""
+
+    checked_in_at = ShanghaiDateTimeField()
+    distance_m = serializers.IntegerField(allow_null=True)
+    absent_at = ShanghaiDateTimeField(allow_null=True)
+    wait_until = ShanghaiDateTimeField(allow_null=True)
+    note_left_at = ShanghaiDateTimeField(allow_null=True)
+
+
 class WorkOrderSerializer(serializers.Serializer):
     """An order as the API shows it. Plain Serializer: model introspection per request costs
     more than the fields are worth on the intake path (docs/benchmarks.md)."""
@@ -203,6 +251,10 @@ class WorkOrderSerializer(serializers.Serializer):
     sla_state = serializers.SerializerMethodField()
     calendar_warning = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    appointment = serializers.SerializerMethodField()
+    appointments = serializers.SerializerMethodField()
+    is_second_appointment = serializers.SerializerMethodField()
+    visit = serializers.SerializerMethodField()
     created_at = ShanghaiDateTimeField()
     updated_at = ShanghaiDateTimeField()
 
@@ -232,6 +284,27 @@ class WorkOrderSerializer(serializers.Serializer):
     )
     def get_allowed_actions(self, obj: WorkOrder) -> list[str]:
         return allowed_actions(obj.status)
+
+    # The order's appointments and visits are prefetched (`with_list_relations`): read in Python.
+
+    @extend_schema_field(AppointmentOutSerializer(allow_null=True))
+    def get_appointment(self, obj: WorkOrder) -> dict | None:
+        """The latest booking: the pending one, or what became of the last."""
+        history = list(obj.appointments.all())
+        return AppointmentOutSerializer(history[-1]).data if history else None
+
+    @extend_schema_field(AppointmentOutSerializer(many=True))
+    def get_appointments(self, obj: WorkOrder):
+        return AppointmentOutSerializer(list(obj.appointments.all()), many=True).data
+
+    def get_is_second_appointment(self, obj: WorkOrder) -> bool:
+        """A pending second appointment (R-APT-7): ranked first in every queue."""
+        return any(a.is_second and a.outcome == "pending" for a in obj.appointments.all())
+
+    @extend_schema_field(SiteVisitOutSerializer(allow_null=True))
+    def get_visit(self, obj: WorkOrder) -> dict | None:
+        visits: list[SiteVisit] = list(obj.visits.all())
+        return SiteVisitOutSerializer(visits[-1]).data if visits else None
 
 
 class OrderEventSerializer(serializers.Serializer):
@@ -307,6 +380,72 @@ class AppointSerializer(ActionSerializer):
                 {"starts_at": [_("An appointment starts between yesterday and 180 days ahead.")]}
             )
         return attrs
+
+
+class RescheduleSerializer(AppointSerializer):
+    """Move the pending appointment (R-APT-6): who asked, and why (required of a technician)."""
+
+    initiated_by = serializers.ChoiceField(choices=Initiator.choices)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs["initiated_by"] == Initiator.TECHNICIAN and not attrs["reason"].strip():
+            raise serializers.ValidationError(
+                {
+                    "reason": [
+                        _("A technician's change needs a reason (it is sent with the apology).")
+                    ]
+                }
+            )
+        return attrs
+
+
+def _eta_field(required: bool):
+    return ShanghaiDateTimeField(
+        required=required, help_text="Expected arrival at the customer's (device's estimate)."
+    )
+
+
+class ReconfirmSerializer(ActionSerializer):
+    """Reconfirm time and work with the customer before setting off (R-APT-3)."""
+
+    eta = _eta_field(required=False)
+
+
+class DepartSerializer(ReasonSerializer):
+    """Set off to the customer, with the expected arrival (told to the customer if late)."""
+
+    eta = _eta_field(required=False)
+
+
+class RunningLateSerializer(ActionSerializer):
+    """Tell the customer before the start that the technician will be late (R-APT-5)."""
+
+    eta = _eta_field(required=True)
+
+
+class ArriveSerializer(ReasonSerializer):
+    """Check in on site (R-APT-4): the phone's position, when it has one."""
+
+    lat = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
+    )
+    lng = serializers.DecimalField(
+        max_digits=10, decimal_places=6, min_value=-180, max_value=180, required=False
+    )
+    accuracy_m = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+
+    def validate(self, attrs):
+        if ("lat" in attrs) != ("lng" in attrs):
+            raise serializers.ValidationError({"lng": [_("Give both latitude and longitude.")]})
+        return attrs
+
+
+class CustomerAbsentAnswerSerializer(WorkOrderSerializer):
+    """The order, and when the wait for the absent customer ends (R-APT-7)."""
+
+    wait_until = ShanghaiDateTimeField()
 
 
 class HandoverSerializer(ActionSerializer):

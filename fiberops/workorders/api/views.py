@@ -3,9 +3,10 @@
 from typing import cast
 
 from django.db.models import prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -27,14 +28,16 @@ from fiberops.core.api import (
     WRITE_ERRORS,
     error_responses,
 )
-from fiberops.core.clock import now
+from fiberops.core.clock import isoformat_shanghai, now
 from fiberops.core.idempotency import IdempotentWritesMixin
 from fiberops.sla import queries as sla_queries
 from fiberops.workforce.models import Technician
 from fiberops.workforce.queries import dispatch_candidates
 from fiberops.workorders import actions
 from fiberops.workorders.api import serializers as s
-from fiberops.workorders.models import WorkOrder
+from fiberops.workorders.models import Appointment, SiteVisit, WorkOrder
+from fiberops.workorders.queries import technician_queue
+from fiberops.workorders.service_note import render_service_note
 from fiberops.workorders.states import TRANSITIONS, OrderType, Status
 from fiberops.workorders.timeline import order_timeline
 
@@ -90,11 +93,7 @@ class OrderActionMixin(APIView):
         )
 
     def _respond(self, order: WorkOrder, code=status.HTTP_200_OK) -> Response:
-        fresh = (
-            WorkOrder.objects.with_list_relations()
-            .select_related("splitter_port__box")
-            .get(pk=order.pk)
-        )
+        fresh = WorkOrder.objects.with_api_relations().get(pk=order.pk)
         return Response(s.WorkOrderSerializer(fresh, context={"now": now()}).data, status=code)
 
 
@@ -113,8 +112,7 @@ class WorkOrderViewSet(
     idempotency_exempt = frozenset({"reveal_contact"})
 
     def get_queryset(self):
-        queryset = WorkOrder.objects.visible_to(self.request.user).with_list_relations()
-        queryset = queryset.select_related("splitter_port__box")
+        queryset = WorkOrder.objects.visible_to(self.request.user).with_api_relations()
         params = self.request.query_params
         for param, lookup in [
             ("status", "status"),
@@ -231,8 +229,17 @@ class WorkOrderViewSet(
         # A known number is a BSS retry (R-ORD-2): the same values answer the stored order with
         # 200 and write nothing, other values are 409 `bss_order_conflict`.
         order, created = actions.intake_order(actor=self.actor, data=serializer.to_intake())
-        # The order and its relations are in memory already; only its clocks are read back.
-        prefetch_related_objects([order], "deadlines")
+        # The order and its relations are in memory already; only its clocks are read back. A new
+        # order has no appointment nor visit yet: nothing to ask (the intake path is measured,
+        # docs/benchmarks.md); a replay reads them.
+        if created:
+            order._prefetched_objects_cache = {  # type: ignore[attr-defined]
+                "appointments": Appointment.objects.none(),
+                "visits": SiteVisit.objects.none(),
+            }
+            prefetch_related_objects([order], "deadlines")
+        else:
+            prefetch_related_objects([order], "deadlines", "appointments", "visits")
         return Response(
             self.get_serializer(order).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -274,6 +281,88 @@ class WorkOrderViewSet(
     def appoint(self, request, pk=None):
         """Book the visit's window agreed with the customer (R-APT-1)."""
         return self._transition(request, pk, "appoint", s.AppointSerializer)
+
+    def _verb(self, request: Request, pk, payload_class, verb) -> Response:
+        """Validate the body, run `verb` on the order in scope, answer the order."""
+        order = self._order(pk)
+        payload = payload_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        verb(order, actor=self.actor, **payload.validated_data)
+        return self._respond(order)
+
+    @action_schema(
+        s.RescheduleSerializer,
+        description="Move the pending appointment (R-APT-6). A technician's move needs a reason "
+        "and sends the customer an apology; with less than 2 hours' notice before the old "
+        "window's start the old appointment counts as `broken`, otherwise `rescheduled`. A "
+        "customer's change is `customer_changed` and never counts against the technician. The "
+        "answer's `appointments` shows the previous appointment's outcome. 409 "
+        "`no_pending_appointment` when there is none to move.",
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        return self._verb(request, pk, s.RescheduleSerializer, actions.reschedule_appointment)
+
+    @action_schema(
+        s.ReconfirmSerializer,
+        description="Reconfirm time and work with the customer before setting off (R-APT-3); "
+        "the customer gets a message with the expected arrival.",
+    )
+    @action(detail=True, methods=["post"])
+    def reconfirm(self, request, pk=None):
+        return self._verb(request, pk, s.ReconfirmSerializer, actions.reconfirm_appointment)
+
+    @action_schema(
+        s.RunningLateSerializer,
+        description="Tell the customer, before the window starts, the new expected arrival "
+        "(R-APT-5). After the start: 409 `appointment_started`.",
+    )
+    @action(detail=True, methods=["post"], url_path="running-late")
+    def running_late(self, request, pk=None):
+        return self._verb(request, pk, s.RunningLateSerializer, actions.report_running_late)
+
+    @action_schema(s.DepartSerializer, description="Set off to the customer, with an ETA.")
+    @action(detail=True, methods=["post"])
+    def depart(self, request, pk=None):
+        return self._verb(request, pk, s.DepartSerializer, actions.depart_order)
+
+    @action_schema(
+        s.ArriveSerializer,
+        description="Check in on site (R-APT-4) with the phone's position; the answer's `visit` "
+        "has the distance to the customer's location, and the pending appointment becomes `kept` "
+        "(check-in no later than the window's start) or `kept_late`.",
+    )
+    @action(detail=True, methods=["post"])
+    def arrive(self, request, pk=None):
+        return self._verb(request, pk, s.ArriveSerializer, actions.arrive_on_site)
+
+    @extend_schema(
+        request=json_body(s.ActionSerializer),
+        responses={200: s.CustomerAbsentAnswerSerializer, **error_responses(*WRITE_ERRORS)},
+        parameters=[ORDER_ID, IDEMPOTENCY_KEY_HEADER],
+        description="Nobody at home (R-APT-7): the wait starts. `wait_until` is 15 minutes after "
+        "the server received the check-in, whatever time the device reports.",
+    )
+    @action(detail=True, methods=["post"], url_path="customer-absent")
+    def customer_absent(self, request, pk=None):
+        order = self._order(pk)
+        payload = s.ActionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        visit = actions.report_customer_absent(order, actor=self.actor, **payload.validated_data)
+        answer = self._respond(order)
+        answer.data["wait_until"] = isoformat_shanghai(visit.wait_until)
+        return answer
+
+    @action_schema(
+        s.ReasonSerializer,
+        description="Customer unreachable after the wait (R-APT-8): the service note "
+        "(服务便利贴) is made and the order leaves the site, back to `accepted` for a second "
+        "appointment. Before `wait_until`: 409 `absence_wait_not_elapsed`. The note: "
+        "`GET …/service-note.pdf`.",
+    )
+    @action(detail=True, methods=["post"], url_path="leave-note")
+    def leave_note(self, request, pk=None):
+        return self._verb(request, pk, s.ReasonSerializer, actions.leave_service_note)
 
     @action_schema(s.HandoverSerializer)
     @action(detail=True, methods=["post"])
@@ -342,5 +431,44 @@ def _simple_transition(name: str):
 
 
 for _name in TRANSITIONS:
-    if _name not in {"dispatch", "appoint"}:
+    if _name not in {"dispatch", "appoint", "depart", "arrive", "leave_site"}:
         setattr(WorkOrderViewSet, f"{_name}_action", _simple_transition(_name))
+
+
+class MyQueueView(APIView):
+    """The signed-in technician's queue (掌上装维)."""
+
+    @extend_schema(
+        responses={200: s.WorkOrderSerializer(many=True), **error_responses(*READ_ERRORS)},
+        description="The caller's own open orders (assigned to them as technician: dispatched "
+        "to on site, and completed ones awaiting confirmation), most urgent first: late clocks, "
+        "clocks in warning, then second appointments (R-APT-7), then by appointment start, then "
+        "the nearest due time. One list, not paginated; empty for users who are no technician.",
+    )
+    def get(self, request: Request) -> Response:
+        current = now()
+        orders = technician_queue(request.user, current)
+        return Response(s.WorkOrderSerializer(orders, many=True, context={"now": current}).data)
+
+
+class ServiceNoteView(OrderActionMixin, APIView):
+    """GET /work-orders/{id}/service-note.pdf (no trailing slash: a file's name)."""
+
+    @extend_schema(
+        parameters=[ORDER_ID],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The service note, A6, to print."
+            ),
+            **error_responses(*READ_ERRORS, 403),
+        },
+        description="The printable service note (服务便利贴, R-APT-8) of the last visit where "
+        "nobody was home. It carries the full address: every download is logged as an "
+        "unmasking (R-CUS-5). 404 `no_service_note` when none was left.",
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        note = actions.print_service_note(self._order(pk), actor=self.actor)
+        response = HttpResponse(render_service_note(note), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="service-note-{note.order_no}.pdf"'
+        response["Cache-Control"] = "no-store"  # the full address: never kept by a cache
+        return response

@@ -18,9 +18,10 @@ from fiberops.workorders.models import OrderEvent, WorkOrder
 
 URL = "/api/v1/work-orders/"
 #: token; the failed-token counter; grid; splitter port; is the number known; the stored order
-#: with its relations; its deadlines. A BSS retry is normal traffic: it stays this cheap (the
-#: "known?" probe keeps the join off the far commoner new number).
-REPLAY_QUERIES = 7
+#: with its relations; its deadlines; its appointments; its visits (the order's JSON shows them
+#: since issue 7). A BSS retry is normal traffic: it stays this cheap (the "known?" probe keeps
+#: the join off the far commoner new number).
+REPLAY_QUERIES = 9
 
 
 def counts() -> tuple[int, ...]:

@@ -24,8 +24,8 @@ LATER = NOW + dt.timedelta(days=3)  # every fault accepted at NOW is late by the
 
 #: Today's counts, the ceilings (the same on SQLite and PostgreSQL).
 #: the address's failed-token count; token; count; orders with grid, branch, customer,
-#: technician and port; their deadlines
-API_LIST = 5
+#: technician and port; their deadlines; their appointments; their visits (issue 7)
+API_LIST = 7
 #: failed-token count; token; the order; its events with actors; the clock's alerts; its
 #: recalculations
 TIMELINE_API = 6
