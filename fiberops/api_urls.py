@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet
+from fiberops.reporting.api.views import FulfilmentViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
 from fiberops.workorders.api.views import MyQueueView, ServiceNoteView, WorkOrderViewSet
 
@@ -16,6 +17,7 @@ router.register(
 )
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
+router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")
 urlpatterns = [
     path("me/queue/", MyQueueView.as_view(), name="my-queue"),
     path("work-orders/<int:pk>/service-note.pdf", ServiceNoteView.as_view(), name="service-note"),

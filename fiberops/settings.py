@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "fiberops.workorders",
     "fiberops.dispatch",
     "fiberops.mobile",
+    "fiberops.reporting",
     "fiberops.messaging",
     "fiberops.demo",
     "fiberops.bench",

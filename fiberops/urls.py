@@ -33,6 +33,8 @@ urlpatterns = [
     path("api/v1/", include("fiberops.api_urls")),
     path("alerts/", include("fiberops.sla.urls")),
     path("m/", include("fiberops.mobile.urls")),
+    path("kpis/", include("fiberops.reporting.urls")),
+    path("", include("fiberops.dispatch.urls")),
     path("", include("fiberops.workorders.urls")),
     *auth_urlpatterns,
 ]

@@ -59,6 +59,32 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "alert.acknowledge": frozenset(
         {Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER, Role.TEAM_LEADER}
     ),
+    # KPIs (R-KPI-1): the office reads them within its scope; technicians and the BSS do not
+    "kpi.read": frozenset(
+        {
+            Role.ADMIN,
+            Role.BRANCH_MANAGER,
+            Role.DISPATCHER,
+            Role.TEAM_LEADER,
+            Role.CS_AGENT,
+            Role.QUALITY_AUDITOR,
+        }
+    ),
+    # the office's appointment desk (R-APT-7, R-APT-9)
+    "appointment.monitor": frozenset(
+        {Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER, Role.TEAM_LEADER}
+    ),
+    # what the SMS gateway sent to customers (R-APT-3..6), masked, within the order scope
+    "message.read_outbox": frozenset(
+        {
+            Role.ADMIN,
+            Role.BRANCH_MANAGER,
+            Role.DISPATCHER,
+            Role.TEAM_LEADER,
+            Role.CS_AGENT,
+            Role.QUALITY_AUDITOR,
+        }
+    ),
 }
 
 #: Messages for refusals, so every caller says the same thing.
@@ -68,6 +94,8 @@ REFUSALS = {
     "order.handover": _("Your role may not hand orders over."),
     "customer.reveal": _("Your role may not see customers' full contact details."),
     "alert.acknowledge": _("Your role may not acknowledge alerts."),
+    "kpi.read": _("Your role may not read KPIs."),
+    "appointment.monitor": _("Your role may not use the appointment desk."),
 }
 
 

@@ -14,7 +14,9 @@ import datetime as dt
 import random
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from decimal import Decimal
+from unittest import mock
 
 from django.db import transaction
 from rest_framework.authtoken.models import Token
@@ -52,11 +54,15 @@ from fiberops.workforce.models import Branch, Grid, Skill, Team, Technician
 from fiberops.workorders.actions import (
     CustomerData,
     IntakeData,
+    arrive_on_site,
     dispatch_order,
     handover_order,
     intake_order,
+    leave_service_note,
     perform,
     record_survey_completed,
+    report_customer_absent,
+    reschedule_appointment,
 )
 from fiberops.workorders.models import OrderEvent, WorkOrder
 
@@ -66,6 +72,19 @@ FIRST_SLICE = 100
 PROGRESS_EVERY = 150
 #: Lifecycle actions the branch's dispatcher performs; the order's technician does the others.
 SUPERVISOR_ACTIONS = {"suspend", "resume", "cancel", "close"}
+#: Steps whose rule reads the server's clock, not the device's time (the absent customer's wait).
+SERVER_TIMED: dict[str, Callable[..., object]] = {
+    "arrive": arrive_on_site,
+    "customer_absent": report_customer_absent,
+    "leave_note": leave_service_note,
+}
+
+
+@contextmanager
+def server_clock_at(moment: dt.datetime):
+    """Let `django.utils.timezone.now` answer `moment` (the demo replays past days)."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
 
 
 BRANCH_OF_GRID: dict[str, str] = {spec.code: spec.branch for spec in GRIDS}
@@ -481,6 +500,16 @@ class DemoBuilder:
                     record_survey_completed(
                         order, actor=field_user, occurred_at=step.at, **step.details
                     )
+                elif step.action == "reschedule":
+                    reschedule_appointment(
+                        order, actor=field_user, occurred_at=step.at, **step.details
+                    )
+                elif step.action in SERVER_TIMED:
+                    # The absent customer's wait is timed by the server's clock from when it got
+                    # the check-in (R-APT-7): the demo replays history, so the server's clock
+                    # stands at the step's time.
+                    with server_clock_at(step.at):
+                        SERVER_TIMED[step.action](order, actor=field_user, occurred_at=step.at)
                 else:
                     perform(
                         order,

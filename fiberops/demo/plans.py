@@ -51,6 +51,14 @@ ONE_MINUTE = dt.timedelta(minutes=1)
 ONE_DAY = dt.timedelta(days=1)
 
 
+TECHNICIAN_RESCHEDULE_REASONS = (
+    "前一单施工超时，无法按时到达",
+    "光猫库存不足，需改日携带设备上门",
+    "暴雨天气，高处作业不安全",
+)
+CUSTOMER_RESCHEDULE_REASONS = ("客户临时出差", "客户家中装修未完成", "客户要求周末上门")
+
+
 @dataclass
 class Step:
     """One planned action on an order; who performs it follows from the action (the builder's
@@ -303,6 +311,8 @@ class OrderPlanner:
         if rng.random() < 0.06:
             self.plan_handover(line, plan, technician)
         starts = self.plan_appointment(line, plan)
+        if rng.random() < 0.12:
+            starts = self.plan_reschedule(line, plan, starts)
         if status == S.APPOINTED:
             return line.steps
         if status == S.CANCELLED:
@@ -345,6 +355,10 @@ class OrderPlanner:
         if status == S.EN_ROUTE:
             return
         line.add("arrive", starts + self.minutes(-10, 25))
+        if rng.random() < 0.06 and status not in (S.EN_ROUTE, S.ON_SITE):
+            starts = self.plan_absent_customer(line, plan)
+            line.add("depart", starts - self.minutes(10, 40))
+            line.add("arrive", starts + self.minutes(-10, 15))
         if plan.requires_survey:
             conditions_met = status != S.SUSPENDED
             note = SURVEY_NOTE_MET if conditions_met else SURVEY_NOTE_NOT_MET
@@ -381,6 +395,41 @@ class OrderPlanner:
         if status == S.CONFIRMED:
             return
         line.add("close", self.in_working_hours(line.at + self.minutes(60, 1800)))
+
+    def plan_reschedule(self, line: Timeline, plan: OrderPlan, starts: dt.datetime) -> dt.datetime:
+        """The window moves (R-APT-6): at the customer's request, or the technician's with a
+        reason — mostly in time (≥ 2 h before), sometimes too late (broken). Returns the new
+        start."""
+        rng = self.rng
+        by_technician = rng.random() < 0.5
+        notice = (
+            self.minutes(150, 600)
+            if not by_technician or rng.random() < 0.7
+            else self.minutes(20, 100)
+        )
+        at = max(starts - notice, line.at + ONE_MINUTE)
+        new_starts = starts + ONE_DAY
+        line.add(
+            "reschedule",
+            at,
+            details={
+                "starts_at": new_starts,
+                "ends_at": new_starts + dt.timedelta(hours=2),
+                "initiated_by": "technician" if by_technician else "customer",
+                "reason": rng.choice(TECHNICIAN_RESCHEDULE_REASONS)
+                if by_technician
+                else rng.choice(CUSTOMER_RESCHEDULE_REASONS),
+            },
+        )
+        return new_starts
+
+    def plan_absent_customer(self, line: Timeline, plan: OrderPlan) -> dt.datetime:
+        """Nobody home (R-APT-7, R-APT-8): the 15-minute wait, the service note, a second
+        appointment the next day or the one after. Returns its start."""
+        arrived = line.at
+        line.add("customer_absent", arrived + self.minutes(1, 4))
+        line.add("leave_note", arrived + self.minutes(16, 25))
+        return self.plan_appointment(line, plan, days=self.rng.randint(1, 2))
 
     def plan_handover(self, line: Timeline, plan: OrderPlan, current: Technician) -> Technician:
         colleague = self.pick_technician(plan, other_than=current)

@@ -38,7 +38,9 @@ from fiberops.workorders.guards import check_scope, guard_order, require
 from fiberops.workorders.models import (
     Appointment,
     AppointmentOutcome,
+    AppointmentReminder,
     Initiator,
+    ReminderKind,
     SiteVisit,
     SuspensionInitiator,
     WorkOrder,
@@ -489,6 +491,10 @@ def _book(
         booked_by=actor,
         booked_at=at,
         is_second=is_second,
+    )
+    AppointmentReminder.objects.bulk_create(
+        AppointmentReminder(appointment=appointment, kind=kind, due_at=due_at)
+        for kind, due_at in rules.reminder_times(starts_at, at).items()
     )
     locked.appointment_starts_at = starts_at
     locked.appointment_ends_at = ends_at
@@ -1099,3 +1105,50 @@ def print_service_note(order: WorkOrder, *, actor: User) -> ServiceNote:
         order_no=order.bss_order_no,
         operator_name=settings.OPERATOR_NAME,
     )
+
+
+# --- the worker's part: reminders before appointments ------------------------------------------
+
+#: Reminders handled per transaction: short transactions, like the deadline sweeper's batches.
+REMINDER_BATCH = 200
+
+
+def sweep_reminders(now: dt.datetime, *, batch_size: int = REMINDER_BATCH) -> int:
+    """Fire the reminders due by `now` (called by the SLA worker each tick, `run_sla_clock`).
+    Claims batches with `SKIP LOCKED`, so several workers never fire one twice. A reminder
+    fires only if still needed: reconfirm while the appointment is pending and not reconfirmed;
+    about-to-miss while it is pending (nobody checked in). Returns how many were sent."""
+    sent = 0
+    while True:
+        with transaction.atomic(durable=True):
+            claimed = list(
+                AppointmentReminder.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("appointment__order")
+                .filter(fired_at__isnull=True, due_at__lte=now)
+                .order_by("due_at")[:batch_size]
+            )
+            for reminder in claimed:
+                sent += _fire_reminder(reminder, now)
+        if len(claimed) < batch_size:
+            return sent
+
+
+def _fire_reminder(reminder: AppointmentReminder, now: dt.datetime) -> int:
+    appointment = reminder.appointment
+    order = appointment.order
+    pending = appointment.outcome == AppointmentOutcome.PENDING
+    if reminder.kind == ReminderKind.RECONFIRM:
+        needed = pending and appointment.reconfirmed_at is None
+        stamp = "reconfirm_reminded_at"
+    else:
+        needed = pending and order.status in {Status.APPOINTED, Status.EN_ROUTE}
+        stamp = "miss_warned_at"
+    reminder.fired_at = now
+    reminder.outcome = "sent" if needed else "not_needed"
+    reminder.save(update_fields=["fired_at", "outcome"])
+    if not needed:
+        return 0
+    setattr(appointment, stamp, now)
+    appointment.save(update_fields=[stamp])
+    events.reminder_fired(order, at=now, reminder_kind=reminder.kind, appointment_id=appointment.pk)
+    return 1

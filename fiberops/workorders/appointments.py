@@ -67,3 +67,19 @@ def fulfilment_rate(outcomes: list[str]) -> tuple[int, int, float | None]:
     due = [o for o in outcomes if o not in EXCLUDED_OUTCOMES]
     kept = sum(1 for o in due if o in KEPT_OUTCOMES)
     return len(due), kept, (kept / len(due) if due else None)
+
+
+#: R-APT-3: the technician is reminded to reconfirm this long before the window starts.
+RECONFIRM_REMINDER_LEAD = dt.timedelta(hours=1)
+#: R-APT-4: not on site this long before the start: warned that the appointment is about to be
+#: missed (the arrival target is 5–10 minutes early).
+MISS_WARNING_LEAD = dt.timedelta(minutes=10)
+
+
+def reminder_times(starts_at: dt.datetime, booked_at: dt.datetime) -> dict[str, dt.datetime]:
+    """When each reminder of an appointment booked at `booked_at` falls due (never before the
+    booking itself)."""
+    return {
+        "reconfirm": max(starts_at - RECONFIRM_REMINDER_LEAD, booked_at),
+        "about_to_miss": max(starts_at - MISS_WARNING_LEAD, booked_at),
+    }

@@ -183,3 +183,16 @@ def customer_absent_reported(
         action="customer_absent",
         data={"wait_until": wait_until.astimezone(dt.UTC).isoformat()},
     )
+
+
+def reminder_fired(order: WorkOrder, *, at: dt.datetime, reminder_kind: str, appointment_id: int):
+    """The worker reminded the technician (R-APT-3: reconfirm; R-APT-4: about to miss the
+    appointment). No actor: the system."""
+    return _create(
+        order,
+        EventKind.REMINDER,
+        actor=None,
+        at=at,
+        action="reminder",
+        data={"reminder": reminder_kind, "appointment": appointment_id},
+    )

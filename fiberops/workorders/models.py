@@ -155,6 +155,7 @@ class EventKind(models.TextChoices):
     RECONFIRMED = "reconfirmed", _("Appointment reconfirmed")
     RUNNING_LATE = "running_late", _("Running late")
     CUSTOMER_ABSENT = "customer_absent", _("Customer not at home")
+    REMINDER = "reminder", _("Reminder")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACH = "sla_breach", _("SLA breach")
     CALENDAR_RECALCULATED = "calendar_recalculated", _("Deadline recalculated")
@@ -281,6 +282,10 @@ class Appointment(models.Model):
     reconfirmed_at = models.DateTimeField(_("reconfirmed at"), null=True, blank=True)
     eta = models.DateTimeField(_("expected arrival"), null=True, blank=True)
     late_notice_at = models.DateTimeField(_("late notice at"), null=True, blank=True)
+    reconfirm_reminded_at = models.DateTimeField(
+        _("reminded to reconfirm at"), null=True, blank=True
+    )
+    miss_warned_at = models.DateTimeField(_("warned of a miss at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("appointment")
@@ -347,3 +352,48 @@ class SiteVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderKind(models.TextChoices):
+    """What the worker reminds the technician of before an appointment (R-APT-3, R-APT-4)."""
+
+    RECONFIRM = "reconfirm", _("Reconfirm the visit with the customer")
+    ABOUT_TO_MISS = "about_to_miss", _("Appointment about to be missed")
+
+
+class AppointmentReminder(models.Model):
+    """A reminder scheduled when the visit is booked and swept by the SLA worker when due (like
+    the deadlines: a stored time, a partial index, batched `SKIP LOCKED` claims). When due it
+    fires only if still needed (not yet reconfirmed / not yet on site); `outcome` says which."""
+
+    appointment = models.ForeignKey(
+        Appointment,
+        verbose_name=_("appointment"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    due_at = models.DateTimeField(_("due at"))
+    fired_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=16,
+        blank=True,
+        choices=[("sent", _("Sent")), ("not_needed", _("Not needed any more"))],
+    )
+
+    class Meta:
+        verbose_name = _("appointment reminder")
+        verbose_name_plural = _("appointment reminders")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "kind"], name="reminder_one_per_kind")
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(fired_at__isnull=True), name="reminder_unfired_due"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} {self.kind} {self.due_at:%Y-%m-%d %H:%M}"

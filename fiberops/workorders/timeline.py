@@ -12,11 +12,19 @@ from dataclasses import dataclass, field
 
 from fiberops.sla.choices import DeadlineKind
 from fiberops.sla.queries import clock_history
-from fiberops.workorders.models import EventKind, WorkOrder
+from fiberops.workorders.models import EventKind, ReminderKind, WorkOrder
 from fiberops.workorders.states import TRANSITIONS, Status
 
 #: event kind → a function of the event's `data` giving a short label ("电话 · 未接通").
 DESCRIBERS: dict[str, Callable[[dict], str]] = {}
+
+
+def _describe_reminder(data: dict) -> str:
+    kind = data.get("reminder")
+    return str(ReminderKind(kind).label) if kind in ReminderKind.values else ""
+
+
+DESCRIBERS[EventKind.REMINDER] = _describe_reminder
 
 
 @dataclass

@@ -14,7 +14,7 @@ from fiberops.core.errors import DomainError
 from fiberops.sla import queries as sla_queries
 from fiberops.workorders import actions
 from fiberops.workorders.forms import DispatchForm, ManualOrderForm, OrderFilterForm, ReasonForm
-from fiberops.workorders.models import WorkOrder
+from fiberops.workorders.models import SuspensionInitiator, WorkOrder
 from fiberops.workorders.states import TRANSITIONS
 from fiberops.workorders.timeline import order_timeline
 
@@ -105,6 +105,8 @@ def order_detail(request, pk):
     context = {
         "order": order,
         "deadlines": deadlines,
+        "appointments": list(order.appointments.all()),
+        "visit": order.visits.order_by("-checked_in_recorded_at", "-id").first(),
         "events": order_timeline(order),
         "calendar_warning": sla_queries.calendar_warning(clocks),
         "dispatch_form": (
@@ -163,8 +165,16 @@ def order_action(request, pk, action):
         return redirect("workorders:detail", pk=pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    details = {}
+    if action == "suspend":
+        # A suspension at the customer's request pauses the clocks (docs/sla.md).
+        details["initiated_by"] = (
+            SuspensionInitiator.CUSTOMER
+            if request.POST.get("customer_request")
+            else SuspensionInitiator.OPERATOR
+        )
     try:
-        actions.perform(order, action, actor=request.user, reason=reason)
+        actions.perform(order, action, actor=request.user, reason=reason, **details)
     except DomainError as error:
         _refusal(request, error)
     else:

@@ -36,6 +36,10 @@ def test_every_operation_declares_its_refusals_with_the_error_envelope(schema):
         expected = {"400", "401", "404", "429"}
         if path.endswith("/service-note.pdf"):  # a logged unmasking: refused to some roles
             expected.add("403")
+        if path.startswith("/api/v1/kpis/"):
+            # A KPI is a computed list: no object or page to miss (no 404), and a role check
+            # (technicians and the integration account: 403).
+            expected = {"400", "401", "403", "429"}
         if method == "post":
             expected |= {"403", "413", "415", "422"}
             if not path.endswith("/reveal-contact/"):  # a reveal ignores Idempotency-Key
@@ -124,6 +128,18 @@ def test_every_list_filter_the_views_honour_is_documented(schema):
     }
     assert query("/api/v1/technicians/") == {"grid", "page"}
     assert query("/api/v1/grids/") == {"page"}
+    assert query("/api/v1/kpis/fulfilment/") == {"from", "to", "by"}
+
+
+def test_r_kpi_1_the_fulfilment_rows_are_the_contract(schema):
+    operation = schema["paths"]["/api/v1/kpis/fulfilment/"]["get"]
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body == {"type": "array", "items": {"$ref": "#/components/schemas/FulfilmentRow"}}
+    row = schema["components"]["schemas"]["FulfilmentRow"]
+    assert set(row["properties"]) == {"key", "name", "due", "kept", "rate"}
+    assert row["properties"]["rate"]["nullable"]
+    required = {p["name"] for p in operation["parameters"] if p.get("required")}
+    assert required == {"from", "to"}
 
 
 def test_r_apt_bodies_of_the_appointment_actions(schema):

@@ -17,7 +17,13 @@ from fiberops.demo.management.commands import load_demo
 from fiberops.sla.models import Deadline
 from fiberops.testing import make_world
 from fiberops.workforce.models import Grid, Technician
-from fiberops.workorders.models import OrderEvent, WorkOrder
+from fiberops.workorders.models import (
+    Appointment,
+    AppointmentOutcome,
+    OrderEvent,
+    SiteVisit,
+    WorkOrder,
+)
 from fiberops.workorders.states import OrderType, Status
 
 PHASES = ("organisation:", "people:", "customers:", "network:", "planned 1050 work orders")
@@ -62,6 +68,11 @@ def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads
     assert set(WorkOrder.objects.values_list("order_type", flat=True)) == set(OrderType.values)
     assert set(WorkOrder.objects.values_list("status", flat=True)) == set(Status.values)
     assert not WorkOrder.objects.annotate(n=Count("events")).filter(n=0).exists()
+    # Appointments with every outcome the desk and 履约率 show (R-APT-6, R-APT-7, R-APT-9)
+    outcomes = set(Appointment.objects.values_list("outcome", flat=True))
+    assert outcomes == set(AppointmentOutcome.values)
+    assert Appointment.objects.filter(is_second=True).exists()
+    assert SiteVisit.objects.filter(note_left_at__isnull=False).exists()
     assert User.objects.filter(role=Role.TECHNICIAN).count() == counts["Technician"]
     assert Technician.objects.filter(user=None).count() == 0
     # The BSS account is API-only (R-SEC-1): no password, people have the demo password.

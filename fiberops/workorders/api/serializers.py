@@ -199,6 +199,12 @@ class AppointmentOutSerializer(serializers.Serializer):
     reconfirmed_at = ShanghaiDateTimeField(allow_null=True)
     eta = ShanghaiDateTimeField(allow_null=True)
     late_notice_at = ShanghaiDateTimeField(allow_null=True)
+    reconfirm_reminded_at = ShanghaiDateTimeField(
+        allow_null=True, help_text="When the worker reminded the technician to reconfirm."
+    )
+    miss_warned_at = ShanghaiDateTimeField(
+        allow_null=True, help_text="When the worker warned that the visit is about to be missed."
+    )
     arrive_from = serializers.SerializerMethodField()
     arrive_by = serializers.SerializerMethodField()
 

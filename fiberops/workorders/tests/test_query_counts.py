@@ -32,8 +32,8 @@ TIMELINE_API = 6
 #: session; user; count; orders; their deadlines; the grids of the filter form
 ORDER_LIST_PAGE = 6
 #: session; user; the order; deadlines (twice: the clocks and the calendar warning read them
-#: apart); events; alerts; recalculations
-ORDER_DETAIL_PAGE = 8
+#: apart); appointments; the last visit (issue 7); events; alerts; recalculations
+ORDER_DETAIL_PAGE = 10
 
 
 def count(request: Callable) -> tuple[int, object]:
@@ -160,3 +160,41 @@ def test_r_sla_6_the_order_list_page_with_an_sla_filter_keeps_its_query_count(wo
         assert rows(response) == min(8 * states, 25)  # a page holds 25
     assert many == few
     assert few <= ORDER_LIST_PAGE
+
+
+# --- the technician's queue (issue 7) --------------------------------------------------------
+
+#: failed-token count; token; the orders with grid, branch, customer, technician and port;
+#: their deadlines; their appointments; their visits
+MY_QUEUE = 6
+
+
+def add_booked_orders(world: World, number: int) -> None:
+    """`number` orders of the technician, every other one booked (an appointment row)."""
+    from fiberops.workorders.actions import book_appointment
+
+    for n in range(number):
+        order = make_order(world, order_type="install", accepted_at=NOW - dt.timedelta(hours=1))
+        dispatch_order(order, technician=world.technician, actor=world.dispatcher)
+        accept_order(order, actor=world.technician_user)
+        if n % 2:
+            start = NOW + dt.timedelta(hours=2 + n)
+            book_appointment(
+                order,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=2),
+                actor=world.technician_user,
+            )
+
+
+def test_r_apt_7_the_technicians_queue_keeps_its_query_count(world):
+    client = world.client(world.technician_user)
+    with time_machine.travel(NOW, tick=False):
+        add_booked_orders(world, 2)
+        few, response = count(lambda: client.get("/api/v1/me/queue/"))
+        assert len(response.json()) == 2
+        add_booked_orders(world, 12)
+        many, response = count(lambda: client.get("/api/v1/me/queue/"))
+        assert len(response.json()) == 14
+    assert many == few
+    assert few <= MY_QUEUE

@@ -87,3 +87,22 @@ def test_r_sla_6_suspend_over_the_api_takes_who_asked(world):
     assert response.status_code == 200, response.content
     states = {d["kind"]: d["state"] for d in response.json()["deadlines"]}
     assert states["repair"] == "paused"
+
+
+def test_r_sla_6_the_order_page_suspends_at_the_customers_request(world):
+    from django.test import Client
+
+    order = make_order(world, order_type="fault", accepted_at=sh(2026, 11, 2, 10, 0))
+    client = Client()
+    client.force_login(world.dispatcher)
+    with time_machine.travel(sh(2026, 11, 2, 10, 5), tick=False):
+        dispatch_order(order, technician=world.technician, actor=world.dispatcher)
+        client.post(
+            f"/orders/{order.pk}/suspend/",
+            {"reason": "客户要求下周再来", "customer_request": "1"},
+        )
+    assert order.events.get(action="suspend").data == {
+        "initiated_by": "customer",
+        "pauses_clocks": True,
+    }
+    assert Deadline.objects.get(order=order, kind="repair").paused_at is not None

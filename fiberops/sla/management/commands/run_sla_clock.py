@@ -16,6 +16,7 @@ from django.db import close_old_connections
 from fiberops.core.clock import now
 from fiberops.core.idempotency import purge_expired
 from fiberops.sla.actions import sweep
+from fiberops.sla.hooks import TICK_HOOKS
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,10 @@ class Command(BaseCommand):
         result = sweep(current, stop_requested=lambda: self.stopping)
         # The worker also keeps the stored Idempotency-Key answers within their time to live.
         purge_expired(current)
+        handled = {name: hook(current) for name, hook in TICK_HOOKS.items()}
+        for name, count in handled.items():
+            if count:
+                self.stdout.write(f"SLA clock: {count} {name}")
         elapsed = time.perf_counter() - started
         if result.warned or result.breached or result.skipped or not loop:
             skipped = (

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from fiberops.dispatch import views
+
+app_name = "dispatch"
+urlpatterns = [
+    path("appointments/", views.appointment_desk, name="appointments"),
+    path("messages/outbox/", views.outbox, name="outbox"),
+]
