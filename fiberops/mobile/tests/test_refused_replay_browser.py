@@ -6,7 +6,7 @@ then drops the phone's copy of the orders."""
 import pytest
 from django.db import connections
 
-from fiberops.mobile.tests.test_technician_app_browser import dispatched_install, sign_in
+from fiberops.mobile.tests.test_technician_app_browser import SHOTS, dispatched_install, sign_in
 from fiberops.workorders.actions import handover_order
 from fiberops.workorders.models import WorkOrder
 
@@ -35,6 +35,8 @@ def test_r_ord_5_replay_refused_after_a_handover_is_shown_until_dismissed(
     assert "接单" in refusal.inner_text()
     assert order.bss_order_no in refusal.inner_text()
     assert "未找到" in refusal.locator(".message").inner_text()  # the server's own message
+    page.wait_for_selector("text=此工单已不在您名下")  # the screen reads the order again
+    page.screenshot(path=str(SHOTS / "mobile-refused.png"))
     page.wait_for_selector("#sync", state="hidden")  # nothing waits any more …
     page.reload()  # … and the refusal survives a restart of the app
     refusal.wait_for()

@@ -103,6 +103,7 @@ def test_r_apt_7_technician_walks_an_order_from_accept_to_service_note_on_a_phon
     page.locator("button[data-do=call]").click()
     page.wait_for_selector("#dial")
     assert page.get_attribute("#dial", "href").startswith("tel:")
+    page.screenshot(path=str(SHOTS / "mobile-call.png"))
     page.select_option("#f-outcome", "reached")
     confirm(page)
     page.wait_for_selector("ul.deadlines li:has-text('联系客户') .badge:text-is('已达成')")

@@ -162,6 +162,10 @@
         $("#screen").innerHTML = `<p class="center">${esc(T.signInAgain)}</p><p class="center"><a class="button" href="${esc(LOGIN)}">${esc(T.signIn)}</a></p>`;
       } else if (where.order && state.orders.has(where.order) && failure.offline) {
         renderOrder(state.orders.get(where.order));
+      } else if (where.order && failure.status === 404) {
+        state.orders.delete(where.order); // handed over, cancelled … : no longer this technician's
+        $("#screen").innerHTML = `<p class="center muted">${esc(T.orderGone)}</p>
+          <p class="center"><a class="button" href="#">${esc(T.myQueue)}</a></p>`;
       } else {
         const message = failure.error ? failure.error.message : T.failedRead;
         $("#screen").innerHTML = `<p class="center muted">${esc(message)}</p>`;
@@ -599,6 +603,8 @@
       }
     } else if (event.type === "refused") {
       toast(event.item.error && event.item.error.message);
+      await refreshOutbox();
+      return show(); // the server said no: read again what it holds now
     }
     await refreshOutbox();
     rerender();

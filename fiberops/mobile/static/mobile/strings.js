@@ -25,6 +25,7 @@ window.STRINGS = {
     done: "已完成",
     replayed: "已同步",
     failedRead: "无法读取工单（无网络且无缓存）",
+    orderGone: "此工单已不在您名下（可能已改派、退单或撤销）",
     back: "返回",
     cancel: "取消",
     submit: "确定",
