@@ -2,8 +2,7 @@
 call → book → reconfirm → set off (offline, replayed when the signal returns) → check in →
 customer absent → the 15-minute wait (the server's clock moved with time_machine: the live
 server runs in this process) → service note → the second appointment. Screenshots land in
-var/screenshots/mobile-*.png; the queue's is copied by hand to the README's picture
-(docs/img/mobile-queue.png)."""
+var/screenshots/mobile-*.png."""
 
 import datetime as dt
 from decimal import Decimal
@@ -92,7 +91,7 @@ def test_r_apt_7_technician_walks_an_order_from_accept_to_service_note_on_a_phon
     cards = page.locator("article.card")
     assert cards.count() == 2
     assert "138****5678" in page.inner_text("main")  # masked on the phone
-    page.screenshot(path=str(SHOTS / "mobile-queue.png"))  # the README's docs/img/mobile-queue.png
+    page.screenshot(path=str(SHOTS / "mobile-queue.png"))
 
     page.locator("article.card", has_text="装机").locator("a.tap").click()
     status_of(page, "已派单")
