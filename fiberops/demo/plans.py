@@ -343,7 +343,7 @@ class OrderPlanner:
                 reason=rng.choice(SUSPEND_REASONS),
             )
             line.add("resume", self.in_working_hours(line.at + self.minutes(600, 2800)))
-            starts = self.plan_appointment(line, plan)
+            starts = self.plan_customer_change(line, plan)
         self.plan_visit(line, plan, starts)
         return line.steps
 
@@ -422,6 +422,25 @@ class OrderPlanner:
             },
         )
         return new_starts
+
+    def plan_customer_change(self, line: Timeline, plan: OrderPlan) -> dt.datetime:
+        """After a suspension the customer agrees a new window: the old one was their change."""
+        booked = line.at + self.minutes(1, 20)
+        day = booked.astimezone(SHANGHAI).date() + dt.timedelta(days=self.rng.randint(1, 2))
+        starts = dt.datetime.combine(
+            day, dt.time(self.rng.choice(APPOINTMENT_HOURS)), tzinfo=SHANGHAI
+        )
+        line.add(
+            "reschedule",
+            booked,
+            details={
+                "starts_at": starts,
+                "ends_at": starts + dt.timedelta(hours=2),
+                "initiated_by": "customer",
+                "reason": "客户要求暂缓后重新约定",
+            },
+        )
+        return starts
 
     def plan_absent_customer(self, line: Timeline, plan: OrderPlan) -> dt.datetime:
         """Nobody home (R-APT-7, R-APT-8): the 15-minute wait, the service note, a second

@@ -423,6 +423,13 @@ def book_appointment(
     the technician (then R-APT-6's notice rule decides, as in `reschedule_appointment`)."""
 
     def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        # Moving a pending appointment is `reschedule`, which says who asked: booking over it
+        # would let a late change by the technician pass as the customer's (R-APT-6).
+        if current_appointment(locked) is not None:
+            raise Conflict(
+                _("The visit is booked already: reschedule it, saying who asked for the change."),
+                code="appointment_pending",
+            )
         appointment, previous = _book(
             locked,
             at,
@@ -940,6 +947,11 @@ def cancel_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None
 
     def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
         sla.void_open_deadlines(locked, at)
+        # A cancelled order's pending visit will not happen: out of 履约率, like a customer's
+        # change (R-APT-9, docs/kpi.md), never held against the technician.
+        locked.appointments.filter(outcome=AppointmentOutcome.PENDING).update(
+            outcome=AppointmentOutcome.CUSTOMER_CHANGED, outcome_at=at, change_reason=reason[:500]
+        )
         if not locked.holds_port:
             return [], {}
         locked.holds_port = False

@@ -117,9 +117,11 @@ def test_r_sla_6_a_failed_tick_does_not_stop_the_looping_clock(world, monkeypatc
             raise KeyboardInterrupt
 
     monkeypatch.setattr(run_sla_clock, "sweep", flaky_sweep)
-    # The tick also purges expired idempotency answers; after the failed tick the test's
-    # connection is closed (inside the test transaction it cannot reopen), so stub it here.
+    # The tick also purges expired idempotency answers and runs the tick hooks; after the failed
+    # tick the test's connection is closed (inside the test transaction it cannot reopen), so
+    # stub them here.
     monkeypatch.setattr(run_sla_clock, "purge_expired", lambda now: 0)
+    monkeypatch.setattr(run_sla_clock, "TICK_HOOKS", {})  # the same for the reminders' sweep
     monkeypatch.setattr(run_sla_clock.time, "sleep", fake_sleep)
     call_command("run_sla_clock", "--loop", "--interval", "0")
     assert len(calls) == 2
@@ -151,6 +153,7 @@ def test_r_sla_6_an_unexpected_error_in_a_tick_is_logged_and_the_loop_goes_on(
 
     monkeypatch.setattr(run_sla_clock, "sweep", broken_then_working_sweep)
     monkeypatch.setattr(run_sla_clock, "purge_expired", lambda now: 0)
+    monkeypatch.setattr(run_sla_clock, "TICK_HOOKS", {})  # the same for the reminders' sweep
     monkeypatch.setattr(run_sla_clock.time, "sleep", fake_sleep)
     call_command("run_sla_clock", "--loop", "--interval", "0")
 

@@ -353,3 +353,26 @@ def test_r_apt_8_service_note_pdf_after_leaving_with_the_unmasking_logged(world,
     assert (logged.user, logged.channel) == (world.technician_user, "note")
     # an auditor may not unmask, so may not print it either
     assert world.client(world.auditor).get(url(order, "service-note.pdf")).status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_r_apt_6_booking_over_a_pending_appointment_is_refused_use_reschedule(world, order):
+    book(world, order)
+    response = world.client(world.technician_user).post(
+        url(order, "appoint/"),
+        {
+            "starts_at": shanghai(START + dt.timedelta(hours=1)),
+            "ends_at": shanghai(END + dt.timedelta(hours=1)),
+        },
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "appointment_pending"
+    assert list(order.appointments.values_list("outcome", flat=True)) == ["pending"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_r_apt_9_cancelling_the_order_takes_its_pending_visit_out_of_the_rate(world, order):
+    book(world, order)
+    response = world.client(world.dispatcher).post(url(order, "cancel/"), {"reason": "客户退订"})
+    assert response.status_code == 200, response.content
+    assert response.json()["appointment"]["outcome"] == "customer_changed"
