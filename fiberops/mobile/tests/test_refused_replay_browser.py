@@ -94,3 +94,24 @@ def test_r_apt_2_server_error_keeps_the_action_and_it_is_sent_again_on_the_next_
     assert page.locator("#sync").is_hidden()
     assert WorkOrder.objects.get(pk=order.pk).status == "accepted"
     connections.close_all()
+
+
+def test_r_ord_5_handover_to_an_unknown_staff_number_is_refused_with_the_field_message(
+    world, phone, live_server
+):
+    world.technician_user.set_password("pw-tech")
+    world.technician_user.save()
+    order = dispatched_install(world)
+    page = phone.new_page()
+    sign_in(page, live_server)
+    page.locator("article.card a.tap").first.click()
+    page.locator("section.actions button:text-is('转派')").click()
+    page.fill("#f-technician", "Z999")
+    page.fill("#f-reason", "临时请假")
+    page.locator("#sheet button.primary").click()
+
+    message = page.locator("#refused .refusal .message")
+    message.wait_for()
+    assert message.inner_text() == "请求中有无效的字段。（没有该工号的装维人员。）"
+    assert WorkOrder.objects.get(pk=order.pk).technician == world.technician
+    connections.close_all()

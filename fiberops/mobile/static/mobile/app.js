@@ -112,8 +112,15 @@
       (state.refused.length ? `<h2>${esc(T.refusedTitle)}</h2>` : "") +
       state.refused.map((item) => `<div class="refusal">
         <p><b>${esc(fill(T.refusedWhat, { label: item.label, order: item.orderNo || orderName(item.orderId), time: hm(item.occurred_at) }))}</b></p>
-        <p class="message">${esc(item.error && item.error.message)}</p>
+        <p class="message">${esc(errorText(item.error))}</p>
         <button class="small" data-dismiss="${esc(item.key)}">${esc(T.dismiss)}</button></div>`).join("");
+  }
+
+  /** The server's refusal in words: its message, then what it said of each field. */
+  function errorText(error) {
+    if (!error) return "";
+    const details = Object.values(error.fields || {}).flat();
+    return details.length ? `${error.message}（${details.join("；")}）` : error.message;
   }
 
   function orderName(id) {
@@ -167,7 +174,7 @@
         $("#screen").innerHTML = `<p class="center muted">${esc(T.orderGone)}</p>
           <p class="center"><a class="button" href="#">${esc(T.myQueue)}</a></p>`;
       } else {
-        const message = failure.error ? failure.error.message : T.failedRead;
+        const message = failure.error ? errorText(failure.error) : T.failedRead;
         $("#screen").innerHTML = `<p class="center muted">${esc(message)}</p>`;
       }
     }
@@ -433,7 +440,7 @@
 
   async function errorMessage(response) {
     const body = await response.json().catch(() => null);
-    return (body && body.error && body.error.message) || `HTTP ${response.status}`;
+    return (body && body.error && errorText(body.error)) || `HTTP ${response.status}`;
   }
 
   async function call(order) {
@@ -602,7 +609,7 @@
         toast(T.replayed);
       }
     } else if (event.type === "refused") {
-      toast(event.item.error && event.item.error.message);
+      toast(errorText(event.item.error));
       await refreshOutbox();
       return show(); // the server said no: read again what it holds now
     }
