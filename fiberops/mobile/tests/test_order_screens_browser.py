@@ -1,8 +1,8 @@
 """The other screens of the technician app in Chromium at 390×844 (issue 7): the logged reveal of
 the customer's phone (shown once, never kept on the phone), the survey result (an install that
 needs one can then be finished), a customer's change of time (the old appointment's outcome
-shown), running late, a check-in without the phone's location, completion and rework, a handover
-and a return with their reasons."""
+shown), running late, a check-in without the phone's location, completion and rework, the
+order's timeline, a handover and a return with their reasons."""
 
 import datetime as dt
 
@@ -115,6 +115,12 @@ def test_r_cus_5_r_ord_5_technician_uses_every_order_screen_on_a_phone(world, ph
     page.fill("#f-reason", "客户反映网速不达标")
     confirm(page)
     status_of(page, "在现场")
+    page.locator("button:text-is('查看处理记录')").click()
+    lines = page.locator("section.timeline li")
+    lines.first.wait_for()
+    texts = lines.all_inner_texts()
+    assert "返工 · 客户反映网速不达标" in texts[0]  # newest first
+    assert any("勘察完成 · 楼道有桥架，具备条件" in text for text in texts)
     page.screenshot(path=str(SHOTS / "mobile-rework.png"), full_page=True)
 
     page.locator("section.actions button:text-is('转派')").click()

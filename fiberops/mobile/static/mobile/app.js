@@ -24,7 +24,7 @@
 
   const state = {
     queue: null, orders: new Map(), staleSince: null, skewMs: 0, waiting: [], refused: [],
-    revealed: new Map(), noteLeft: new Set(), signedOut: false,
+    revealed: new Map(), noteLeft: new Set(), signedOut: false, timeline: null,
   };
   const $ = (selector) => document.querySelector(selector);
   const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -346,6 +346,9 @@
       sections.push(`<section class="waiting"><h2>${esc(T.pendingHere)}</h2><ul>${waiting.map((item) => `<li>${esc(item.label)} · ${esc(hm(item.occurred_at))}</li>`).join("")}</ul></section>`);
     }
     sections.push(`<section class="actions">${buttons(order)}</section>`);
+    sections.push(`<section class="timeline"><h2>${esc(T.timeline)}</h2>${state.timeline && state.timeline.id === order.id
+      ? `<ul>${state.timeline.lines}</ul>`
+      : `<button class="small" data-do="timeline" data-id="${order.id}" ${offlineOnly}>${esc(T.showTimeline)}</button>`}</section>`);
     $("#screen").innerHTML = staleNote() + sections.join("");
     tick();
   }
@@ -479,6 +482,24 @@
     rerender();
   }
 
+  /** The order's timeline, read when asked (online only, not kept offline: notes may name people). */
+  async function timeline(order) {
+    let events;
+    try {
+      events = await read(`work-orders/${order.id}/events/`);
+    } catch (failure) {
+      return toast(failure.error ? errorText(failure.error) : T.needsNetwork);
+    }
+    const line = (event) => {
+      let what = T.eventKind[event.kind] || event.kind;
+      if (event.kind === "transition") what = T.transitionAction[event.action] || what;
+      if (event.kind === "contact_attempt") what += `：${T.contactOutcome[event.data.outcome] || event.data.outcome}`;
+      return `<li><span class="muted">${esc(when(event.occurred_at))}</span> ${esc(what)}${event.note ? ` · ${esc(event.note)}` : ""}</li>`;
+    };
+    state.timeline = { id: order.id, lines: events.slice().reverse().map(line).join("") };
+    rerender();
+  }
+
   const VERBS = {
     accept: (order) => write(order, "accept", {}, T.action.accept),
     return: async (order) => {
@@ -541,6 +562,7 @@
     },
     call,
     reveal,
+    timeline,
   };
 
   /** Sign out: nothing of the technician's orders stays on the phone (the read cache goes);
@@ -581,6 +603,7 @@
   });
   window.addEventListener("hashchange", () => {
     state.revealed.clear(); // a revealed phone is shown once, then forgotten
+    state.timeline = null;
     show();
   });
   window.addEventListener("online", async () => {
@@ -595,6 +618,7 @@
       const order = event.data;
       const previous = state.orders.get(order.id);
       await remember(order);
+      if (state.timeline && state.timeline.id === order.id) state.timeline = null; // out of date
       // The server's answer is fresh: the shown order is no longer the offline copy.
       if (route().order === order.id) state.staleSince = null;
       if (event.item.verb === "leave-note") state.noteLeft.add(order.id);

@@ -106,6 +106,19 @@ window.STRINGS = {
       revealReason: "查看原因",
     },
     defaults: { revealReason: "联系客户" },
+    timeline: "处理记录",
+    showTimeline: "查看处理记录",
+    eventKind: {
+      created: "收单", transition: "状态变更", handover: "转派", contact_attempt: "联系客户",
+      survey_completed: "勘察完成", rescheduled: "改约", reconfirmed: "上门前确认",
+      running_late: "告知迟到", customer_absent: "客户不在", reminder: "提醒",
+      sla_warning: "时限预警", sla_breach: "时限超时", calendar_recalculated: "时限重算",
+    },
+    transitionAction: {
+      dispatch: "派单", accept: "接单", return: "退单", appoint: "预约", depart: "出发",
+      arrive: "签到", leave_site: "留便利贴离开", complete: "完工", rework: "返工",
+      confirm: "客户确认", close: "归档", suspend: "挂起", resume: "恢复", cancel: "撤单",
+    },
   },
 };
 window.T = window.STRINGS.zh;
