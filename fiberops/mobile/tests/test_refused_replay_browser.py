@@ -1,9 +1,11 @@
-"""An action taken offline that the server refuses when it is replayed is shown to the
-technician with the server's Chinese message until dismissed — never dropped (issue 7, offline).
-Here the dispatcher hands the order to a colleague while the phone has no signal. Signing out
-then drops the phone's copy of the orders."""
+"""What the server answers to the outbox (issue 7, offline). A refusal (4xx) is shown to the
+technician with the server's Chinese message until dismissed — never dropped: here the dispatcher
+hands the order to a colleague while the phone has no signal (signing out then drops the phone's
+copy of the orders), and a handover names an unknown staff number. A 5xx, or an expired sign-in
+(401), keeps the action; it is sent again, with the same key, on the next start or sign-in."""
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connections
 
 from fiberops.mobile.tests.test_technician_app_browser import SHOTS, dispatched_install, sign_in
@@ -114,4 +116,31 @@ def test_r_ord_5_handover_to_an_unknown_staff_number_is_refused_with_the_field_m
     message.wait_for()
     assert message.inner_text() == "请求中有无效的字段。（没有该工号的装维人员。）"
     assert WorkOrder.objects.get(pk=order.pk).technician == world.technician
+    connections.close_all()
+
+
+def test_r_sec_1_signed_out_phone_keeps_the_action_and_asks_to_sign_in_again(
+    world, phone, live_server
+):
+    world.technician_user.set_password("pw-tech")
+    world.technician_user.save()
+    order = dispatched_install(world)
+    page = phone.new_page()
+    sign_in(page, live_server)
+    page.locator("article.card a.tap").first.click()
+    page.wait_for_selector("section.actions button:text-is('接单')")
+
+    Session.objects.all().delete()  # the session expired on the server
+    page.locator("section.actions button:text-is('接单')").click()
+    page.wait_for_selector("#refused .signin:has-text('登录已失效')")
+    page.wait_for_selector("#sync:text-is('1 条待同步')")  # kept, not refused (401)
+    assert page.locator("#refused .refusal").count() == 0
+
+    page.locator("#refused .signin a").click()  # sign in again: back to the app …
+    page.fill("input[name=username]", "tech")
+    page.fill("input[name=password]", "pw-tech")
+    page.click("button.primary")
+    page.wait_for_selector("article.card .status:text-is('已接单')")  # … which sends it
+    assert page.locator("#sync").is_hidden()
+    assert WorkOrder.objects.get(pk=order.pk).status == "accepted"
     connections.close_all()
