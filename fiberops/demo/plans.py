@@ -351,6 +351,8 @@ class OrderPlanner:
         """From setting off to the booked visit at `starts` up to the order's target status:
         on site, (survey,) complete, customer confirmation, close."""
         rng, status = self.rng, plan.status
+        if rng.random() < 0.85:  # R-APT-3: most reconfirm before setting off
+            line.add("reconfirm", starts - self.minutes(45, 120))
         line.add("depart", starts - self.minutes(10, 40))
         if status == S.EN_ROUTE:
             return
