@@ -1,9 +1,15 @@
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import pytest
 
-from fiberops.testing import World, make_world
+from fiberops.testing import PHONE_POSITION, World, make_world
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
 
 
 @pytest.fixture(autouse=True)
@@ -17,9 +23,11 @@ def world(db) -> World:
     return make_world()
 
 
-@pytest.fixture
-def page():
-    """A Chromium page (Debian's chromium driven by Playwright), Chinese locale, desktop size."""
+@contextmanager
+def chromium_context(**options) -> Iterator["BrowserContext"]:
+    """The one place that launches Chromium for the browser tests (Debian's chromium driven by
+    Playwright): a fresh browser and one context made with Playwright's `options`. A missing
+    Chromium fails the test, never skips it."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.fail("Chromium is missing: apt-get install chromium (the CI script installs it)")
@@ -32,11 +40,35 @@ def page():
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            context = browser.new_context(locale="zh-CN", viewport={"width": 1360, "height": 900})
-            yield context.new_page()
-            browser.close()
+            try:
+                yield browser.new_context(locale="zh-CN", **options)
+            finally:
+                browser.close()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page() -> Iterator["Page"]:
+    """A Chromium page, Chinese locale, desktop size."""
+    with chromium_context(viewport={"width": 1360, "height": 900}) as context:
+        yield context.new_page()
+
+
+@pytest.fixture
+def phone() -> Iterator["BrowserContext"]:
+    """A Chromium context the size of a phone (390×844, touch, Asia/Shanghai), Chinese, with
+    geolocation allowed and fixed at `PHONE_POSITION`; service workers on (the default)."""
+    with chromium_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        timezone_id="Asia/Shanghai",
+        geolocation=PHONE_POSITION,
+        permissions=["geolocation"],
+    ) as context:
+        yield context

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "fiberops.sla",
     "fiberops.workorders",
     "fiberops.dispatch",
+    "fiberops.mobile",
     "fiberops.reporting",
     "fiberops.messaging",
     "fiberops.demo",

@@ -20,6 +20,11 @@ from fiberops.workorders.models import WorkOrder
 
 _serial = count(1)
 
+#: Where the phone of the browser tests stands (conftest's `phone` fixture): a few metres from a
+#: customer made at `PHONE_CUSTOMER_LAT`/`PHONE_CUSTOMER_LNG`.
+PHONE_CUSTOMER_LAT, PHONE_CUSTOMER_LNG = "30.627100", "104.036200"
+PHONE_POSITION = {"latitude": 30.62713, "longitude": 104.03622, "accuracy": 12}
+
 
 def make_user(username: str, role: str, **fields) -> User:
     return User.objects.create_user(

@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("fiberops.api_urls")),
     path("alerts/", include("fiberops.sla.urls")),
+    path("m/", include("fiberops.mobile.urls")),
     path("kpis/", include("fiberops.reporting.urls")),
     path("", include("fiberops.dispatch.urls")),
     path("", include("fiberops.workorders.urls")),
