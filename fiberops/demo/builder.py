@@ -60,6 +60,7 @@ from fiberops.workorders.actions import (
     intake_order,
     leave_service_note,
     perform,
+    reconfirm_appointment,
     record_survey_completed,
     report_customer_absent,
     reschedule_appointment,
@@ -500,6 +501,8 @@ class DemoBuilder:
                     record_survey_completed(
                         order, actor=field_user, occurred_at=step.at, **step.details
                     )
+                elif step.action == "reconfirm":
+                    reconfirm_appointment(order, actor=field_user, occurred_at=step.at)
                 elif step.action == "reschedule":
                     reschedule_appointment(
                         order, actor=field_user, occurred_at=step.at, **step.details

@@ -1148,7 +1148,9 @@ def sweep_reminders(now: dt.datetime, *, batch_size: int = REMINDER_BATCH) -> in
 def _fire_reminder(reminder: AppointmentReminder, now: dt.datetime) -> int:
     appointment = reminder.appointment
     order = appointment.order
-    pending = appointment.outcome == AppointmentOutcome.PENDING
+    # Once the window has started a reminder is stale (the worker was stopped, say): too late
+    # to reconfirm or to hurry; the appointment's outcome tells the rest.
+    pending = appointment.outcome == AppointmentOutcome.PENDING and now < appointment.starts_at
     if reminder.kind == ReminderKind.RECONFIRM:
         needed = pending and appointment.reconfirmed_at is None
         stamp = "reconfirm_reminded_at"

@@ -95,6 +95,15 @@ def _may(user, action: str) -> bool:
     return may(user, f"order.{action}")
 
 
+def _visits(order: WorkOrder) -> dict:
+    """The last check-in, and whether a service note was left on any visit (R-APT-8)."""
+    visits = list(order.visits.order_by("checked_in_recorded_at", "id"))
+    return {
+        "visit": visits[-1] if visits else None,
+        "service_note_left": any(v.note_left_at for v in visits),
+    }
+
+
 @login_required
 def order_detail(request, pk):
     order = _visible_order(request, pk)
@@ -106,7 +115,7 @@ def order_detail(request, pk):
         "order": order,
         "deadlines": deadlines,
         "appointments": list(order.appointments.all()),
-        "visit": order.visits.order_by("-checked_in_recorded_at", "-id").first(),
+        **_visits(order),
         "events": order_timeline(order),
         "calendar_warning": sla_queries.calendar_warning(clocks),
         "dispatch_form": (

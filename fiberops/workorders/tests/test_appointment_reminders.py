@@ -96,3 +96,14 @@ def test_r_apt_3_the_sla_worker_sweeps_the_reminders_in_its_tick(world):
         call_command("run_sla_clock", stdout=out)
     assert "2 appointment reminders sent" in out.getvalue()
     assert order.events.filter(kind="reminder").count() == 2
+
+
+def test_r_apt_3_a_reminder_swept_after_the_start_is_stale_and_not_sent(world):
+    """The worker was stopped over the window's start: nobody is reminded of the past."""
+    order = booked(world)
+    assert sweep_reminders(START + dt.timedelta(minutes=1)) == 0
+    assert set(
+        AppointmentReminder.objects.filter(appointment__order=order).values_list(
+            "outcome", flat=True
+        )
+    ) == {"not_needed"}
