@@ -320,6 +320,11 @@
         lines.push(`<p>${esc(fill(T.arriveTarget, { from: hm(appointment.arrive_from), to: hm(appointment.arrive_by) }))}</p>`);
       }
       if (appointment.reconfirmed_at) lines.push(`<p>${esc(fill(T.reconfirmedAt, { time: when(appointment.reconfirmed_at) }))}</p>`);
+      // The SLA worker's reminders (R-APT-3, R-APT-4), while they still apply.
+      if (appointment.outcome === "pending" && appointment.reconfirm_reminded_at && !appointment.reconfirmed_at) {
+        lines.push(`<p class="warn">${esc(T.reminderReconfirm)}</p>`);
+      }
+      if (appointment.outcome === "pending" && appointment.miss_warned_at) lines.push(`<p class="warn">${esc(T.reminderMiss)}</p>`);
       if (appointment.eta) lines.push(`<p>${esc(fill(T.eta, { time: hm(appointment.eta) }))}</p>`);
       if (appointment.late_notice_at) lines.push(`<p class="warn">${esc(fill(T.lateNotice, { time: hm(appointment.late_notice_at) }))}</p>`);
       const history = (order.appointments || []).slice(0, -1);

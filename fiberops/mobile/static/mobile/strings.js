@@ -43,6 +43,8 @@ window.STRINGS = {
     appointments: "预约记录",
     arriveTarget: "建议到达 {from}–{to}",
     reconfirmedAt: "已确认 {time}",
+    reminderReconfirm: "提醒：出发前请与客户再次确认到达时间和工作内容",
+    reminderMiss: "提醒：预约即将开始，尚未到场签到；如会迟到请先告知客户",
     eta: "预计到达 {time}",
     lateNotice: "已报迟到 {time}",
     visit: "上门",
