@@ -504,9 +504,11 @@ class DemoBuilder:
                 elif step.action == "reconfirm":
                     reconfirm_appointment(order, actor=field_user, occurred_at=step.at)
                 elif step.action == "reschedule":
-                    reschedule_appointment(
-                        order, actor=field_user, occurred_at=step.at, **step.details
-                    )
+                    # The notice counts from when the server got the change (R-APT-6).
+                    with server_clock_at(step.at):
+                        reschedule_appointment(
+                            order, actor=field_user, occurred_at=step.at, **step.details
+                        )
                 elif step.action in SERVER_TIMED:
                     # The absent customer's wait is timed by the server's clock from when it got
                     # the check-in (R-APT-7): the demo replays history, so the server's clock

@@ -478,7 +478,11 @@ def _book(
     if pending is not None:
         if initiated_by == Initiator.TECHNICIAN and not reason.strip():
             raise RuleViolation(_("A technician's change needs a reason."), code="reason_required")
-        pending.outcome = rules.change_outcome(initiated_by, pending.starts_at, at)
+        # The notice is what the customer got: the message goes out when the server has the
+        # change, so a change replayed from a phone with an earlier device time (or a forged
+        # one) counts from its arrival (R-APT-6).
+        notice_at = max(at, clock.now())
+        pending.outcome = rules.change_outcome(initiated_by, pending.starts_at, notice_at)
         pending.outcome_at = at
         pending.change_reason = reason
         pending.save(update_fields=["outcome", "outcome_at", "change_reason"])

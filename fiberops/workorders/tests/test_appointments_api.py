@@ -376,3 +376,26 @@ def test_r_apt_9_cancelling_the_order_takes_its_pending_visit_out_of_the_rate(wo
     response = world.client(world.dispatcher).post(url(order, "cancel/"), {"reason": "客户退订"})
     assert response.status_code == 200, response.content
     assert response.json()["appointment"]["outcome"] == "customer_changed"
+
+
+def test_r_apt_6_notice_counts_from_when_the_server_got_the_change_not_the_device_time(
+    world, order
+):
+    """1 h 59 min before the start, a change claiming to be 3 hours old is still broken: the
+    customer's apology goes out now."""
+    with time_machine.travel(NOW, tick=False):
+        book(world, order)
+    received = START - dt.timedelta(hours=1, minutes=59)
+    with time_machine.travel(received, tick=False):
+        response = world.client(world.technician_user).post(
+            url(order, "reschedule/"),
+            {
+                "starts_at": shanghai(START + dt.timedelta(days=1)),
+                "ends_at": shanghai(END + dt.timedelta(days=1)),
+                "initiated_by": "technician",
+                "reason": "设备缺货",
+                "occurred_at": shanghai(received - dt.timedelta(hours=1, minutes=30)),
+            },
+        )
+    assert response.status_code == 200, response.content
+    assert response.json()["appointments"][0]["outcome"] == "broken"
