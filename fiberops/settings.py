@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from fiberops.core.config import env_bool, merge_sla_policy, secret_key
+from fiberops.core.config import env_bool, env_decimal, merge_sla_policy, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -230,6 +230,17 @@ SLA_POLICY_DEFAULTS: dict = {
     "install_working_days": 3,
 }
 SLA_POLICY: dict = merge_sla_policy(SLA_POLICY_DEFAULTS, os.environ.get("FIBEROPS_SLA_POLICY"))
+
+# Installation acceptance, 装机挂测四要素 (R-ACC-3, R-ACC-4; fiberops/workorders/acceptance.py): the
+# ONT's received optical power must be higher than the minimum and not above the receiver's
+# overload level; the measured speed at least this share of the plan's rate.
+ACCEPTANCE_MIN_RX_DBM = env_decimal("ACCEPTANCE_MIN_RX_DBM", "-25", low="-40", high="0")
+ACCEPTANCE_OVERLOAD_RX_DBM = env_decimal("ACCEPTANCE_OVERLOAD_RX_DBM", "-8", low="-40", high="5")
+ACCEPTANCE_SPEED_SHARE = env_decimal("ACCEPTANCE_SPEED_SHARE", "0.9", low="0.1", high="1")
+if ACCEPTANCE_OVERLOAD_RX_DBM <= ACCEPTANCE_MIN_RX_DBM:
+    raise ImproperlyConfigured(
+        "ACCEPTANCE_OVERLOAD_RX_DBM must lie above ACCEPTANCE_MIN_RX_DBM: no reading could pass."
+    )
 
 # The operator's name as customers know it: printed on the service note (服务便利贴, R-APT-8).
 OPERATOR_NAME = os.environ.get("FIBEROPS_OPERATOR_NAME", "四川移动")

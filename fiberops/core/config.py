@@ -8,6 +8,7 @@ import json
 import math
 import os
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -106,3 +107,23 @@ def _check_number(path: str, value: Any) -> None:
 
 def _policy_error(problem: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"FIBEROPS_SLA_POLICY: {problem}")
+
+
+def env_decimal(
+    name: str,
+    default: str,
+    *,
+    low: str,
+    high: str,
+    environ: Mapping[str, str] | None = None,
+) -> Decimal:
+    """The decimal variable `name` (`default` when unset), refused unless low ≤ value ≤ high."""
+    environ = os.environ if environ is None else environ
+    text = environ.get(name, default)
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={text!r} is not a number.") from None
+    if not value.is_finite() or not Decimal(low) <= value <= Decimal(high):
+        raise ImproperlyConfigured(f"{name}={text!r} must lie between {low} and {high}.")
+    return value
