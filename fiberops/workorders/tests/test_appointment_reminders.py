@@ -5,10 +5,11 @@ only when still needed."""
 import datetime as dt
 import io
 
+import pytest
 import time_machine
 from django.core.management import call_command
 
-from fiberops.testing import make_order
+from fiberops.testing import make_order, make_world, require_postgresql, run_concurrently
 from fiberops.workorders.actions import (
     accept_order,
     arrive_on_site,
@@ -18,7 +19,7 @@ from fiberops.workorders.actions import (
     reconfirm_appointment,
     sweep_reminders,
 )
-from fiberops.workorders.models import Appointment, AppointmentReminder
+from fiberops.workorders.models import Appointment, AppointmentReminder, OrderEvent
 
 NOW = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
 START = NOW + dt.timedelta(hours=4)
@@ -107,3 +108,17 @@ def test_r_apt_3_a_reminder_swept_after_the_start_is_stale_and_not_sent(world):
             "outcome", flat=True
         )
     ) == {"not_needed"}
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_r_apt_3_concurrent_workers_on_postgresql_send_each_reminder_once():
+    require_postgresql()
+    world = make_world()
+    orders = [booked(world) for _ in range(40)]
+    due = AppointmentReminder.objects.count()
+    results = run_concurrently(
+        lambda: sweep_reminders(START - dt.timedelta(minutes=5), batch_size=3)
+    )
+    assert sum(results) == due == 2 * len(orders)
+    assert OrderEvent.objects.filter(kind="reminder").count() == due
