@@ -4,9 +4,8 @@ cable, for anyone who sees the order; 404 for orders without a port and out of s
 from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
-
 from django.test import Client
+from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from fiberops.testing import make_order

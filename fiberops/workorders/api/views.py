@@ -531,7 +531,9 @@ class LabelsView(OrderActionMixin, APIView):
             grid_name=order.grid.name,
             masked_address=order.customer.masked_address if order.customer else "",
         )
-        response = HttpResponse(render_labels(labels, layout=layout), content_type="application/pdf")
+        response = HttpResponse(
+            render_labels(labels, layout=layout), content_type="application/pdf"
+        )
         name = "".join(c for c in order.bss_order_no if c.isascii() and (c.isalnum() or c in "-_"))
         response["Content-Disposition"] = f'inline; filename="labels-{name}-{layout}.pdf"'
         return response
