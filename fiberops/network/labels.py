@@ -38,7 +38,8 @@ Layouts (`render_labels(…, layout=…)`):
 The QR codes use error correction level M (about 15 % of the code may be dirty or creased) and the
 standard quiet zone of 4 modules, inside the sizes above. The font is the shared CID font
 (`core/pdf.py`, text layer in Unicode); order numbers and box codes in plain ASCII are drawn in
-Helvetica-Bold, which prints crisper on thermal heads.
+Helvetica-Bold, which prints crisper on thermal heads. Label texts keep to characters the CID
+font has (no `·`: viewers that substitute the font draw it as a missing glyph).
 """
 
 import json
@@ -160,7 +161,7 @@ def splitter_end_label(
         box=box,
         port=port,
         place=grid_name,
-        uplink=f"分光箱 {box} · {grid_name}" if grid_name else f"分光箱 {box}",
+        uplink=f"分光箱 {box}，{grid_name}" if grid_name else f"分光箱 {box}",
         downlink=f"端口 {port} → {masked_address}" if masked_address else f"端口 {port} → 用户",
     )
 
@@ -208,7 +209,7 @@ A4_LABEL = _Geometry(
     qr_size=29 * mm,
     box_size=14,
     port_size=16,
-    line_size=8,
+    line_size=9,
 )
 #: The 14-up A4 sheet: columns 2.5 mm apart, the block centred on the page.
 A4_COLUMNS, A4_ROWS, A4_COLUMN_GAP = 2, 7, 2.5 * mm

@@ -148,7 +148,7 @@ def test_r_res_2_user_end_goes_up_to_the_port_and_down_to_the_ont() -> None:
     assert user.place == MASKED_ADDRESS
     assert (splitter.end, splitter.end_name) == ("splitter", "分光器端")
     # No OLT/PON in FiberOps yet: the splitter end's uplink is the box and its grid.
-    assert splitter.uplink == "分光箱 WH01-FX-001 · 红牌楼网格"
+    assert splitter.uplink == "分光箱 WH01-FX-001，红牌楼网格"
     assert splitter.downlink == "端口 5 → 成都市武侯区********"
     assert user.payload == splitter.payload == label_payload(ORDER_NO, BOX, PORT)
 
