@@ -264,11 +264,13 @@ PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "40000000"))
 API_MAX_UPLOAD_BYTES = PHOTO_MAX_BYTES + 64 * 1024
 # `far_from_site`: EXIF GPS farther than this from the customer's location (metres).
 PHOTO_MAX_DISTANCE_M = int(os.environ.get("PHOTO_MAX_DISTANCE_M", "300"))
-# `reused`: perceptual hashes within this Hamming distance match. At most 3: the hash is indexed
-# in four 16-bit bands, and only distances below the band count guarantee a shared band.
-PHOTO_REUSE_MAX_DISTANCE = int(os.environ.get("PHOTO_REUSE_MAX_DISTANCE", "3"))
-if not 0 <= PHOTO_REUSE_MAX_DISTANCE <= 3:
-    raise ImproperlyConfigured("PHOTO_REUSE_MAX_DISTANCE must lie between 0 and 3.")
+# `reused`: 64-bit perceptual hashes within this Hamming distance match (a 2 % crop moves a
+# photo's hash by up to 8 bits; unrelated photos lie 16+ apart: docs/api.md). At most 7: the
+# hash is indexed in four 16-bit bands, and two hashes within 7 bits agree on some band to
+# within 1 bit, which the look-up probes (onsite/actions.py: reuse_candidates).
+PHOTO_REUSE_MAX_DISTANCE = int(os.environ.get("PHOTO_REUSE_MAX_DISTANCE", "6"))
+if not 0 <= PHOTO_REUSE_MAX_DISTANCE <= 7:
+    raise ImproperlyConfigured("PHOTO_REUSE_MAX_DISTANCE must lie between 0 and 7.")
 # `taken_outside_visit`: how far an EXIF time may lie outside check-in … completion (minutes).
 PHOTO_TIME_TOLERANCE_MINUTES = int(os.environ.get("PHOTO_TIME_TOLERANCE_MINUTES", "10"))
 

@@ -15,7 +15,7 @@ from fiberops.core.clock import now
 from fiberops.core.errors import RuleViolation
 from fiberops.onsite import audit
 from fiberops.onsite.images import DecodedPhoto, decode_photo
-from fiberops.onsite.models import Photo, PhotoKind
+from fiberops.onsite.models import BAND_BITS, BANDS, Photo, PhotoKind
 from fiberops.workorders import events
 from fiberops.workorders.guards import guard_order, require
 from fiberops.workorders.models import WorkOrder
@@ -104,7 +104,7 @@ def _record_photo(
         content_type=decoded.content_type,
         width=decoded.width,
         height=decoded.height,
-        bytes=decoded.bytes,
+        bytes=decoded.byte_count,
         taken_at=decoded.taken_at,
         taken_offset=decoded.taken_offset,
         lat=decoded.lat,
@@ -121,25 +121,38 @@ def _record_photo(
         occurred_at=at,
     )
     photo.file.save(f"{decoded.sha256}.{decoded.extension}", ContentFile(data), save=False)
-    written(photo.file.name)
+    written(str(photo.file.name))
     photo.thumbnail.save(f"{decoded.sha256}-thumb.jpg", ContentFile(decoded.thumbnail), save=False)
-    written(photo.thumbnail.name)
+    written(str(photo.thumbnail.name))
     photo.save()
-    events.photo_added(
-        locked, actor=actor, at=at, kind=kind, sha256=decoded.sha256, flags=flags
-    )
+    events.photo_added(locked, actor=actor, at=at, kind=kind, sha256=decoded.sha256, flags=flags)
     return photo, True
 
 
-def reuse_candidates(order: WorkOrder, bands: tuple[int, int, int, int]) -> list[audit.StoredHash]:
-    """Other orders' photos sharing at least one 16-bit band with the hash: four index look-ups
-    (multi-index hashing), never a scan of all photos. Any hash within Hamming distance 3 shares
-    a band, so no match within `PHOTO_REUSE_MAX_DISTANCE` is missed; the exact distance is
-    checked by `audit.check_reuse` on these few candidates."""
+def band_probes(band: int, radius: int) -> list[int]:
+    """The band's value and, for radius 1, its 16 one-bit neighbours."""
+    if radius == 0:
+        return [band]
+    return [band, *(band ^ (1 << bit) for bit in range(BAND_BITS))]
+
+
+def reuse_candidates(
+    order: WorkOrder, bands: tuple[int, int, int, int], max_distance: int
+) -> list[audit.StoredHash]:
+    """Other orders' photos that may lie within `max_distance` bits of the hash, from the band
+    indexes (multi-index hashing), never a scan of all photos. Pigeonhole: hashes within
+    `4 * (r + 1) - 1` bits agree on at least one of the four bands to within `r` bits, so the
+    look-up asks each band's index for its value (r = 0, distances up to 3) or also its 16
+    one-bit neighbours (r = 1, up to 7). No match within the threshold is missed; the exact
+    distance is checked by `audit.check_reuse` on these few candidates."""
+    radius = max_distance // BANDS
+    if radius > 1:
+        raise ValueError("PHOTO_REUSE_MAX_DISTANCE above 7 needs more bands.")
+    condition = Q()
+    for index, band in enumerate(bands):
+        condition |= Q(**{f"band{index}__in": band_probes(band, radius)})
     rows = (
-        Photo.objects.filter(
-            Q(band0=bands[0]) | Q(band1=bands[1]) | Q(band2=bands[2]) | Q(band3=bands[3])
-        )
+        Photo.objects.filter(condition)
         .exclude(order=order)
         .values_list("pk", "order__bss_order_no", "phash")
     )
@@ -171,7 +184,7 @@ def _audit(
         ),
         "reuse": audit.check_reuse(
             decoded.phash,
-            reuse_candidates(order, decoded.bands),
+            reuse_candidates(order, decoded.bands, settings.PHOTO_REUSE_MAX_DISTANCE),
             max_distance=settings.PHOTO_REUSE_MAX_DISTANCE,
         ),
     }

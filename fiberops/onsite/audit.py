@@ -21,6 +21,8 @@ from fiberops.workorders.appointments import distance_m
 
 Finding = tuple[str | None, dict]
 
+QR_CODES = zxingcpp.barcode_formats_from_str("QRCode")
+
 OK, FLAGGED, NO_DATA, NOT_APPLICABLE = "ok", "flagged", "no_data", "not_applicable"
 
 
@@ -131,7 +133,7 @@ def read_qr_texts(image: Image.Image) -> list[str]:
     """The texts of the QR codes zxing-cpp finds in the picture."""
     return [
         result.text
-        for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        for result in zxingcpp.read_barcodes(image, formats=QR_CODES)
         if result.valid and result.text
     ]
 

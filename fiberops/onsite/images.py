@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from fiberops.core.errors import DomainError
+from fiberops.onsite.models import BAND_BITS
 
 pillow_heif.register_heif_opener()
 
@@ -34,7 +35,6 @@ THUMBNAIL_QUALITY = 80
 #: Shanghai time, assumed when the camera wrote no OffsetTimeOriginal (the evidence says so).
 ASSUMED_OFFSET = "+08:00"
 _OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
-BAND_BITS = 16
 BAND_MASK = (1 << BAND_BITS) - 1
 
 
@@ -76,7 +76,7 @@ class DecodedPhoto:
     content_type: str
     width: int
     height: int
-    bytes: int
+    byte_count: int
     taken_at: dt.datetime | None
     taken_offset: str
     offset_assumed: bool
@@ -136,7 +136,7 @@ def decode_photo(data: bytes) -> DecodedPhoto:
         content_type=content_type,
         width=upright.width,
         height=upright.height,
-        bytes=len(data),
+        byte_count=len(data),
         taken_at=taken_at,
         taken_offset=taken_offset,
         offset_assumed=offset_assumed,
@@ -168,11 +168,10 @@ def exif_time(exif: Image.Exif) -> tuple[dt.datetime | None, str, bool]:
     except ValueError:
         return None, "", False
     offset_text = str(ifd.get(OFFSET_TIME_ORIGINAL) or "").strip("\x00 ")
-    match = _OFFSET.match(offset_text)
-    assumed = match is None
-    if match is None:
-        match = _OFFSET.match(ASSUMED_OFFSET)
-        assert match is not None
+    assumed = _OFFSET.match(offset_text) is None
+    match = _OFFSET.match(ASSUMED_OFFSET if assumed else offset_text)
+    if match is None:  # unreachable: both texts match
+        return None, "", False
     sign = 1 if match.group(1) == "+" else -1
     offset = dt.timedelta(hours=int(match.group(2)), minutes=int(match.group(3))) * sign
     if abs(offset) > dt.timedelta(hours=14):
@@ -218,9 +217,9 @@ def bands(phash: int) -> tuple[int, int, int, int]:
     unsigned = phash & ((1 << 64) - 1)
     return (
         unsigned & BAND_MASK,
-        (unsigned >> 16) & BAND_MASK,
-        (unsigned >> 32) & BAND_MASK,
-        (unsigned >> 48) & BAND_MASK,
+        (unsigned >> BAND_BITS) & BAND_MASK,
+        (unsigned >> 2 * BAND_BITS) & BAND_MASK,
+        (unsigned >> 3 * BAND_BITS) & BAND_MASK,
     )
 
 

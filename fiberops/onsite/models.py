@@ -83,7 +83,8 @@ class Photo(models.Model):
         _("perceptual hash"), help_text=_("64-bit pHash stored as a signed integer.")
     )
     # Multi-index hashing (R-PHO-4 `reused`): two hashes within Hamming distance 3 agree exactly
-    # on at least one of four 16-bit bands, so the candidates come from four index look-ups.
+    # on at least one of four 16-bit bands, and two within 7 agree on one to within 1 bit, so the
+    # candidates come from index look-ups of the bands (onsite/actions.py: reuse_candidates).
     band0 = models.PositiveIntegerField(_("hash band 1"), db_index=True)
     band1 = models.PositiveIntegerField(_("hash band 2"), db_index=True)
     band2 = models.PositiveIntegerField(_("hash band 3"), db_index=True)
@@ -106,7 +107,9 @@ class Photo(models.Model):
         verbose_name_plural = _("photos")
         ordering = ["order", "uploaded_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "sha256"], name="photo_unique_content_per_order")
+            models.UniqueConstraint(
+                fields=["order", "sha256"], name="photo_unique_content_per_order"
+            )
         ]
 
     def __str__(self) -> str:
