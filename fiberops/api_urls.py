@@ -7,7 +7,12 @@ from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet
 from fiberops.onsite.api.views import PhotoFileView, PhotoThumbnailView, PhotoViewSet
 from fiberops.reporting.api.views import FulfilmentViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
-from fiberops.workorders.api.views import MyQueueView, ServiceNoteView, WorkOrderViewSet
+from fiberops.workorders.api.views import (
+    LabelsView,
+    MyQueueView,
+    ServiceNoteView,
+    WorkOrderViewSet,
+)
 
 router = DefaultRouter()
 router.register("work-orders", WorkOrderViewSet, basename="work-order")
@@ -23,6 +28,7 @@ router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")
 urlpatterns = [
     path("me/queue/", MyQueueView.as_view(), name="my-queue"),
     path("work-orders/<int:pk>/service-note.pdf", ServiceNoteView.as_view(), name="service-note"),
+    path("work-orders/<int:pk>/labels.pdf", LabelsView.as_view(), name="labels"),
     path("work-orders/<int:order_pk>/call/", CallCustomerView.as_view(), name="call-customer"),
     path(
         "work-orders/<int:order_pk>/photos/<int:photo_pk>/file",

@@ -149,6 +149,7 @@ def make_order(
     grid: Grid | None = None,
     requires_survey: bool = False,
     bss_order_no: str | None = None,
+    splitter_port: SplitterPort | None = None,
 ) -> WorkOrder:
     order, _ = intake_order(
         actor=world.bss,
@@ -162,6 +163,7 @@ def make_order(
             ),
             plan_mbps=500,
             requires_survey=requires_survey,
+            splitter_port=splitter_port,
         ),
     )
     return order

@@ -12,11 +12,15 @@ masked, and calls `labels_for_port` and `render_labels`.
 
 Uplink and downlink:
 
-- user end: 上联 = "<box> 端口 <port>" (the splitter port the cable comes from), 下联 = "用户 ONT/光猫";
+- user end: 上联 = "<box> 端口 <port>" (the splitter port the cable comes from),
+  下联 = "用户 ONT/光猫", and below them the customer's masked address;
 - splitter end: 上联 = the box itself — its code and its grid. FiberOps does not model the OLT, the
   PON port or the first-level splitter yet, so the label does not pretend to know them; when that
   hierarchy joins `network`, `splitter_end_label` takes the box's uplink (OLT/PON, 一级分光器) and
   prints it here. 下联 = "端口 <port> → <customer address, masked>".
+
+Addresses are masked (R-CUS-5: `成都市武侯区********`): a label stays on a cable in a shared
+splitter box for years, and printing one is no reason to log an unmasking.
 
 Both lines are printed on the face of the label, 上联 above 下联, so the label reads the same on
 flat labels and on flag labels folded round the cable (their front and back halves are not
@@ -34,11 +38,12 @@ Layouts (`render_labels(…, layout=…)`):
 The QR codes use error correction level M (about 15 % of the code may be dirty or creased) and the
 standard quiet zone of 4 modules, inside the sizes above. The font is the shared CID font
 (`core/pdf.py`, text layer in Unicode); order numbers and box codes in plain ASCII are drawn in
-Helvetica-Bold, which prints crisper on thermal heads.
+Helvetica-Bold, which prints crisper on thermal heads. Label texts keep to characters the CID
+font has (no `·`: viewers that substitute the font draw it as a missing glyph).
 """
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Literal
@@ -156,7 +161,7 @@ def splitter_end_label(
         box=box,
         port=port,
         place=grid_name,
-        uplink=f"分光箱 {box} · {grid_name}" if grid_name else f"分光箱 {box}",
+        uplink=f"分光箱 {box}，{grid_name}" if grid_name else f"分光箱 {box}",
         downlink=f"端口 {port} → {masked_address}" if masked_address else f"端口 {port} → 用户",
     )
 
@@ -204,7 +209,7 @@ A4_LABEL = _Geometry(
     qr_size=29 * mm,
     box_size=14,
     port_size=16,
-    line_size=8,
+    line_size=9,
 )
 #: The 14-up A4 sheet: columns 2.5 mm apart, the block centred on the page.
 A4_COLUMNS, A4_ROWS, A4_COLUMN_GAP = 2, 7, 2.5 * mm
@@ -378,7 +383,10 @@ def _draw_text_block(
 def _line_paragraphs(label: Label, size: float) -> list[Paragraph]:
     style = cjk_style("label-line", font_size=size, leading=size * 1.25)
     place_style = cjk_style(
-        "label-place", font_size=size * 0.9, leading=size * 1.2, textColor=colors.Color(0.2, 0.2, 0.2)
+        "label-place",
+        font_size=size * 0.9,
+        leading=size * 1.2,
+        textColor=colors.Color(0.2, 0.2, 0.2),
     )
     paragraphs = [
         Paragraph(f"上联：{markup(label.uplink)}", style),
@@ -428,11 +436,6 @@ def _qr_widget(payload: str, size: float) -> QrCodeWidget:
     return QrCodeWidget(
         payload, barLevel="M", barWidth=size, barHeight=size, barBorder=QR_QUIET_MODULES
     )
-
-
-def payloads(labels: Iterable[Label]) -> list[str]:
-    """The QR code's text of each label, in order."""
-    return [label.payload for label in labels]
 
 
 __all__ = [

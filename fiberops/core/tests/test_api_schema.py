@@ -81,6 +81,9 @@ def seed_orders(world: World) -> list[WorkOrder]:
         return order
 
     new = [make_order(world, order_type=kind) for kind in ("install", "fault", "inspection")]
+    # An install with its splitter port: the labels (labels.pdf) are printed for it, every
+    # other order answers 404 `no_resource` there.
+    with_port = make_order(world, splitter_port=world.box.ports.get(number=1))
     just_dispatched = dispatched("fault")
     accepted = dispatched("install")
     accept_order(accepted, actor=tech)
@@ -107,6 +110,7 @@ def seed_orders(world: World) -> list[WorkOrder]:
     cancel_order(cancelled, actor=dispatcher, reason="客户撤单")
     return [
         *new,
+        with_port,
         just_dispatched,
         accepted,
         surveying,

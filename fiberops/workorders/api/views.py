@@ -29,7 +29,9 @@ from fiberops.core.api import (
     error_responses,
 )
 from fiberops.core.clock import isoformat_shanghai, now
+from fiberops.core.errors import Missing
 from fiberops.core.idempotency import IdempotentWritesMixin
+from fiberops.network.labels import LAYOUTS, labels_for_port, render_labels
 from fiberops.sla import queries as sla_queries
 from fiberops.workforce.models import Technician
 from fiberops.workforce.queries import dispatch_candidates
@@ -481,4 +483,57 @@ class ServiceNoteView(OrderActionMixin, APIView):
         response = HttpResponse(render_service_note(note), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="service-note-{note.order_no}.pdf"'
         response["Cache-Control"] = "no-store"  # the full address: never kept by a cache
+        return response
+
+
+class LabelsView(OrderActionMixin, APIView):
+    """GET /work-orders/{id}/labels.pdf?layout=a4|roll (no trailing slash: a file's name)."""
+
+    @extend_schema(
+        parameters=[
+            ORDER_ID,
+            OpenApiParameter(
+                "layout",
+                str,
+                OpenApiParameter.QUERY,
+                required=False,
+                enum=list(LAYOUTS),
+                default="a4",
+                description="`a4`: 14 labels (99.1 × 38.1 mm) per A4 sheet; `roll`: one label "
+                "per 60 × 40 mm page, for a label printer.",
+            ),
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The two labels, to print."
+            ),
+            **error_responses(*READ_ERRORS),
+        },
+        description="The machine labels (机打标签, R-RES-2) of the order's drop cable: one for "
+        "the user end (用户端) and one for the splitter end (分光器端), each with the order "
+        "number, the splitter box and port, the uplink (上联) and downlink (下联), and a QR "
+        'code holding `{"order":"<bss_order_no>","box":"<box code>","port":<port>}`. The '
+        "address is masked. Anyone who sees the order may print them. 404 `no_resource` when "
+        "the order has no splitter port; 400 `invalid` for an unknown layout.",
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        layout = request.query_params.get("layout", "a4")
+        if layout not in LAYOUTS:
+            raise ValidationError({"layout": [_("Choose a4 or roll.")]})
+        order = self._order(pk)
+        port = order.splitter_port
+        if port is None:
+            raise Missing(_("This order has no splitter port to label."), code="no_resource")
+        labels = labels_for_port(
+            order_no=order.bss_order_no,
+            box=port.box.code,
+            port=port.number,
+            grid_name=order.grid.name,
+            masked_address=order.customer.masked_address if order.customer else "",
+        )
+        response = HttpResponse(
+            render_labels(labels, layout=layout), content_type="application/pdf"
+        )
+        name = "".join(c for c in order.bss_order_no if c.isascii() and (c.isalnum() or c in "-_"))
+        response["Content-Disposition"] = f'inline; filename="labels-{name}-{layout}.pdf"'
         return response
