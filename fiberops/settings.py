@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "AppointmentOutcomeEnum": "fiberops.workorders.models.AppointmentOutcome",
         "AppointmentInitiatorEnum": "fiberops.workorders.models.Initiator",
         "SuspensionInitiatorEnum": "fiberops.workorders.models.SuspensionInitiator",
+        "PhotoKindEnum": "fiberops.onsite.models.PhotoKind",
     },
 }
 
