@@ -14,7 +14,7 @@ from fiberops.accounts.models import User
 from fiberops.core.clock import now
 from fiberops.core.errors import RuleViolation
 from fiberops.onsite import audit
-from fiberops.onsite.images import DecodedPhoto, decode_photo
+from fiberops.onsite.images import DecodedPhoto, bands, decode_photo
 from fiberops.onsite.models import BAND_BITS, BANDS, Photo, PhotoKind
 from fiberops.workorders import events
 from fiberops.workorders.guards import guard_order, require
@@ -154,9 +154,20 @@ def reuse_candidates(
     rows = (
         Photo.objects.filter(condition)
         .exclude(order=order)
-        .values_list("pk", "order__bss_order_no", "phash")
+        .order_by()  # no sort: the audit orders the few matches itself
+        .values_list("pk", "order_id", "phash")
     )
-    return [audit.StoredHash(pk, order_no, phash) for pk, order_no, phash in rows]
+    return [audit.StoredHash(pk, order_id, phash) for pk, order_id, phash in rows]
+
+
+def find_reuse(order: WorkOrder, phash: int, max_distance: int) -> audit.Finding:
+    """The `reused` check: candidates from the band indexes, the exact distance in Python, and
+    the BSS numbers of the matches' orders only (no join over the candidates)."""
+    candidates = reuse_candidates(order, bands(phash), max_distance)
+    matches = audit.near_matches(phash, candidates, max_distance=max_distance)
+    shown = {match.order_id for match in matches[: audit.MATCHES_SHOWN]}
+    numbers = dict(WorkOrder.objects.filter(pk__in=shown).values_list("pk", "bss_order_no"))
+    return audit.check_reuse(matches, order_numbers=numbers, max_distance=max_distance)
 
 
 def _audit(
@@ -182,11 +193,7 @@ def _audit(
             site_lng=customer.lng if customer else None,
             max_distance_m=settings.PHOTO_MAX_DISTANCE_M,
         ),
-        "reuse": audit.check_reuse(
-            decoded.phash,
-            reuse_candidates(order, decoded.bands, settings.PHOTO_REUSE_MAX_DISTANCE),
-            max_distance=settings.PHOTO_REUSE_MAX_DISTANCE,
-        ),
+        "reuse": find_reuse(order, decoded.phash, settings.PHOTO_REUSE_MAX_DISTANCE),
     }
     if kind == PhotoKind.SPLITTER_LABEL:
         port = order.splitter_port

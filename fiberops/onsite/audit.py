@@ -7,7 +7,7 @@ Times in the evidence are ISO 8601 in UTC, as everywhere in stored data.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +20,8 @@ from fiberops.onsite.models import PhotoFlag
 from fiberops.workorders.appointments import distance_m
 
 Finding = tuple[str | None, dict]
+#: How many of the closest `reused` matches the evidence names.
+MATCHES_SHOWN = 5
 
 QR_CODES = zxingcpp.barcode_formats_from_str("QRCode")
 
@@ -99,23 +101,40 @@ def check_distance(
 
 @dataclass(frozen=True)
 class StoredHash:
-    """A candidate from the band indexes: another order's photo and its hash."""
+    """A candidate from the band indexes: a stored photo, its order and its hash."""
 
     photo_id: int
-    order_no: str
+    order_id: int
     phash: int
 
 
-def check_reuse(phash: int, candidates: Iterable[StoredHash], *, max_distance: int) -> Finding:
-    """`reused`: another order's photo within `max_distance` bits (Hamming) of this one. The
-    evidence names the closest matches' orders and distances."""
-    matches = sorted(
-        (
-            (hamming(phash, candidate.phash), candidate.photo_id, candidate.order_no)
-            for candidate in candidates
-        ),
+@dataclass(frozen=True)
+class Match:
+    """A stored photo within the threshold; `distance` in bits (Hamming)."""
+
+    distance: int
+    photo_id: int
+    order_id: int
+
+
+def near_matches(phash: int, candidates: Iterable[StoredHash], *, max_distance: int) -> list[Match]:
+    """The candidates within `max_distance` bits of `phash`, closest first."""
+    matches = (
+        Match(hamming(phash, candidate.phash), candidate.photo_id, candidate.order_id)
+        for candidate in candidates
     )
-    matches = [match for match in matches if match[0] <= max_distance]
+    return sorted(
+        (match for match in matches if match.distance <= max_distance),
+        key=lambda match: (match.distance, match.photo_id),
+    )
+
+
+def check_reuse(
+    matches: Sequence[Match], *, order_numbers: Mapping[int, str], max_distance: int
+) -> Finding:
+    """`reused`: another order's photo within `max_distance` bits (Hamming) of this one
+    (`matches`, from `near_matches`). The evidence names the closest matches' orders by their
+    BSS number (`order_numbers`: order id → number) and the distances."""
     evidence: dict = {"max_distance": max_distance}
     if not matches:
         return None, {**evidence, "result": OK}
@@ -123,8 +142,12 @@ def check_reuse(phash: int, candidates: Iterable[StoredHash], *, max_distance: i
         **evidence,
         "result": FLAGGED,
         "matches": [
-            {"order": order_no, "photo_id": photo_id, "distance": distance}
-            for distance, photo_id, order_no in matches[:5]
+            {
+                "order": order_numbers.get(match.order_id, ""),
+                "photo_id": match.photo_id,
+                "distance": match.distance,
+            }
+            for match in matches[:MATCHES_SHOWN]
         ],
     }
 

@@ -52,4 +52,4 @@ def test_r_pho_4_every_hash_within_the_threshold_is_a_candidate(world, max_dista
     found = reuse_candidates(order, bands(probe), max_distance)
 
     assert {c.phash for c in found} >= {p.phash for p in stored}
-    assert all(c.order_no == other.bss_order_no for c in found)
+    assert all(c.order_id == other.pk for c in found)
