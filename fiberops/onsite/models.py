@@ -114,3 +114,14 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.kind}/{self.sha256[:12]}"
+
+
+def describe_photo(data: dict) -> str:
+    """The timeline's label of a `photo_added` event: the slot and the audit's flags
+    ("分光箱标签近景 · 标签与工单不符")."""
+    kind = data.get("kind")
+    parts = [str(PhotoKind(kind).label)] if kind in PhotoKind.values else []
+    parts += [
+        str(PhotoFlag(flag).label) for flag in data.get("flags", []) if flag in PhotoFlag.values
+    ]
+    return " · ".join(parts)

@@ -50,6 +50,7 @@ def test_r_pho_2_text_is_refused_as_not_an_image_and_nothing_is_stored(world):
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "not_an_image"
+    assert response.json()["error"]["message"] == "该文件不是可读取的图片（或文件不完整）。"
     assert_nothing_stored(order)
 
 

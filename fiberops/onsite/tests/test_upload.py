@@ -2,6 +2,7 @@
 
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import translation
 
 from fiberops.onsite.models import Photo
 from fiberops.onsite.tests.helpers import NEAR_SITE, encode, exif, order_on_site, picture
@@ -77,7 +78,8 @@ def test_r_pho_3_the_files_are_served_only_through_the_scope_checked_views(world
 
 def test_r_pho_2_a_heic_photo_from_a_phone_is_accepted(world):
     order = order_on_site(world)
-    data = encode(picture(3), "HEIF", quality=80)
+    taken = exif(taken="2026:11:03 10:12:00", offset="+08:00", gps=NEAR_SITE)
+    data = encode(picture(3), "HEIF", exif_data=taken, quality=80)
 
     response = upload(world.client(world.technician_user), order, data, name="IMG_0002.HEIC")
 
@@ -85,6 +87,22 @@ def test_r_pho_2_a_heic_photo_from_a_phone_is_accepted(world):
     assert response.json()["content_type"] == "image/heic"
     assert (response.json()["width"], response.json()["height"]) == (800, 600)
     assert Photo.objects.get().file.name.endswith(".heic")
+    assert response.json()["taken_at"] == "2026-11-03T10:12:00+08:00"
+    assert response.json()["flags"] == []
+    assert response.json()["audit"]["location"]["result"] == "ok"
+
+
+def test_r_pho_1_the_timeline_shows_the_slot_and_the_flags(world):
+    from fiberops.workorders.timeline import order_timeline
+
+    order = order_on_site(world)
+    data = encode(picture(4), exif_data=exif(taken="2026:11:03 08:00:00", offset="+08:00"))
+    upload(world.client(world.technician_user), order, data, kind="ont_stb")
+
+    [entry] = [e for e in order_timeline(order) if e.kind == EventKind.PHOTO_ADDED]
+    assert entry.data["flags"] == ["taken_outside_visit"]
+    with translation.override("zh-hans"):
+        assert entry.detail_label == "光猫及机顶盒 · 拍摄时间不在上门期间"
 
 
 def test_r_pho_2_a_png_is_accepted(world):
