@@ -83,3 +83,16 @@ def test_r_pho_5_an_idempotency_key_replays_the_first_answer(world):
     assert (first.status_code, again.status_code) == (201, 201)
     assert again["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first.json()["id"]
+
+
+def test_r_pho_5_the_same_idempotency_key_with_another_photo_is_refused(world):
+    order = order_on_site(world)
+    client = world.client(world.technician_user)
+
+    first = upload(client, order, encode(picture(46)), HTTP_IDEMPOTENCY_KEY="photo-2")
+    other = upload(client, order, encode(picture(47)), HTTP_IDEMPOTENCY_KEY="photo-2")
+
+    assert first.status_code == 201
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    assert Photo.objects.count() == 1
