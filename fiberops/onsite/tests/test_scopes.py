@@ -96,3 +96,24 @@ def test_r_pho_5_the_same_idempotency_key_with_another_photo_is_refused(world):
     assert other.status_code == 422
     assert other.json()["error"]["code"] == "idempotency_key_reused"
     assert Photo.objects.count() == 1
+
+
+def test_r_pho_4_the_photo_list_keeps_its_query_count_with_more_photos(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order = order_on_site(world)
+    client = world.client(world.auditor)
+    add = world.client(world.technician_user)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(photos_url(order)).status_code == 200
+        return len(queries)
+
+    upload(add, order, encode(picture(60)))
+    one = count()
+    for seed in (61, 62, 63):
+        upload(add, order, encode(picture(seed)), kind="ont_stb")
+
+    assert count() == one
