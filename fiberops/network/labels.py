@@ -30,13 +30,17 @@ Layouts (`render_labels(…, layout=…)`):
 
 - ``"a4"``: 14 labels per A4 sheet, 2 columns × 7 rows of 99.1 × 38.1 mm — the geometry of the
   common 14-up A4 adhesive label sheet, so the page prints on such a sheet as well as on plain
-  paper; each label has a thin grey border to cut along. QR code ≥ 18 mm (about 25 mm).
+  paper; each label has a thin grey border to cut along. QR code ≥ 18 mm: about 22 mm for a
+  typical payload (27 mm with its quiet zone).
 - ``"roll"``: one label per page, 60 × 40 mm — the most common die-cut roll of the small thermal
-  label printers (标签机) technicians carry, and tall enough for a QR code ≥ 15 mm (about 21 mm)
-  beside readable text at the printers' 203 dpi.
+  label printers (标签机) technicians carry, and tall enough for a QR code ≥ 15 mm (about 20 mm,
+  25 mm with its quiet zone) beside readable text at the printers' 203 dpi (about 4 dots per
+  module).
 
-The QR codes use error correction level M (about 15 % of the code may be dirty or creased) and the
-standard quiet zone of 4 modules, inside the sizes above. The font is the shared CID font
+Sizes of the QR code are of the symbol, finder pattern edge to edge; the tests measure them on
+the rendered page. The codes use error correction level M (about 15 % of the code may be dirty or
+creased) and the standard quiet zone of 4 modules. A longer payload (a long box code) packs more,
+smaller modules into the same square. The font is the shared CID font
 (`core/pdf.py`, text layer in Unicode); order numbers and box codes in plain ASCII are drawn in
 Helvetica-Bold, which prints crisper on thermal heads. Label texts keep to characters the CID
 font has (no `·`: viewers that substitute the font draw it as a missing glyph).
@@ -113,8 +117,9 @@ def parse_label_payload(text: str) -> LabelCode | None:
 
 @dataclass(frozen=True)
 class Label:
-    """One machine label (机打标签) for one end of a drop cable. `place` is short: the customer's
-    masked address (user end) or where the box stands (splitter end)."""
+    """One machine label (机打标签) for one end of a drop cable. `place` is a short line under
+    上联/下联, left out when empty: the customer's masked address on the user end; empty on the
+    splitter end, whose 下联 already names the address and whose 上联 names the box's grid."""
 
     end: End
     order_no: str
@@ -160,7 +165,7 @@ def splitter_end_label(
         order_no=order_no,
         box=box,
         port=port,
-        place=grid_name,
+        place="",
         uplink=f"分光箱 {box}，{grid_name}" if grid_name else f"分光箱 {box}",
         downlink=f"端口 {port} → {masked_address}" if masked_address else f"端口 {port} → 用户",
     )
@@ -392,7 +397,7 @@ def _line_paragraphs(label: Label, size: float) -> list[Paragraph]:
         Paragraph(f"上联：{markup(label.uplink)}", style),
         Paragraph(f"下联：{markup(label.downlink)}", style),
     ]
-    if label.place and label.end == "user":
+    if label.place:
         paragraphs.append(Paragraph(f"地址：{markup(label.place)}", place_style))
     return paragraphs
 

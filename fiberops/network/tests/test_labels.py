@@ -150,6 +150,7 @@ def test_r_res_2_user_end_goes_up_to_the_port_and_down_to_the_ont() -> None:
     # No OLT/PON in FiberOps yet: the splitter end's uplink is the box and its grid.
     assert splitter.uplink == "分光箱 WH01-FX-001，红牌楼网格"
     assert splitter.downlink == "端口 5 → 成都市武侯区********"
+    assert splitter.place == ""  # the address is in its 下联 line already
     assert user.payload == splitter.payload == label_payload(ORDER_NO, BOX, PORT)
 
 
@@ -209,10 +210,11 @@ def test_r_res_2_a4_sheet_takes_fourteen_labels_then_starts_another(tmp_path) ->
 
 
 def test_r_res_2_long_values_and_hostile_markup_stay_on_the_label(tmp_path) -> None:
-    box = "SC-CD-WH-HONGPAILOU-FX-0001-B"  # 29 of the 32 characters a box code may have
+    box = "SC-CD-WH-HONGPAILOU-FX-0001-B-12"  # the 32 characters a box code may have
     labels = both_labels(
         box=box,
-        order_no="BSS-2026-11-28-000000000042",
+        port=64,
+        order_no="BSS-2026-11-28-0000000000000000000042",  # 40, the longest order number
         masked_address="四川省成都市<b>&********",
     )
 
@@ -222,4 +224,6 @@ def test_r_res_2_long_values_and_hostile_markup_stay_on_the_label(tmp_path) -> N
         assert "四川省成都市<b>&********" in text
         (tmp_path / layout).mkdir()
         images = render_pages(pdf, tmp_path / layout)
-        assert [c.text for i in images for c in decoded(i)] == [label.payload for label in labels]
+        codes = [code for image in images for code in decoded(image)]
+        assert [code.text for code in codes] == [label.payload for label in labels]
+        assert min(symbol_width_mm(code) for code in codes) >= (18 if layout == "a4" else 15)
