@@ -28,7 +28,8 @@ from fiberops.onsite.models import BAND_BITS
 pillow_heif.register_heif_opener()
 
 #: Pillow's format name → the content type stored and served.
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "HEIF": "image/heic"}
+#: MPO is a JPEG with extra pictures (depth maps, previews) as some phone cameras write it.
+FORMATS = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "HEIF": "image/heic"}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/heic": "heic"}
 THUMBNAIL_SIDE = 320
 THUMBNAIL_QUALITY = 80

@@ -112,3 +112,14 @@ def test_r_pho_2_a_png_is_accepted(world):
 
     assert response.status_code == 201
     assert response.json()["content_type"] == "image/png"
+
+
+def test_r_pho_2_a_jpeg_with_extra_pictures_as_phones_write_it_is_a_jpeg(world):
+    order = order_on_site(world)
+    data = encode(picture(5), "MPO", save_all=True, append_images=[picture(6, (160, 120))])
+
+    response = upload(world.client(world.technician_user), order, data)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["content_type"] == "image/jpeg"
+    assert (response.json()["width"], response.json()["height"]) == (800, 600)
