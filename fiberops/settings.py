@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from fiberops.core.config import env_bool, merge_sla_policy, secret_key
+from fiberops.core.config import env_bool, env_int, merge_sla_policy, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -258,22 +258,20 @@ IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 API_MAX_BODY_BYTES = 1024 * 1024
 
 # Photo evidence (R-PHO-1..5, fiberops/onsite). Larger photos are refused (413).
-PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
 # Images with more pixels than this are refused from their header, before decoding (40 MP).
-PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "40000000"))
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000, minimum=1)
 # Multipart uploads may carry a photo: their body limit, instead of API_MAX_BODY_BYTES.
 API_MAX_UPLOAD_BYTES = PHOTO_MAX_BYTES + 64 * 1024
 # `far_from_site`: EXIF GPS farther than this from the customer's location (metres).
-PHOTO_MAX_DISTANCE_M = int(os.environ.get("PHOTO_MAX_DISTANCE_M", "300"))
+PHOTO_MAX_DISTANCE_M = env_int("PHOTO_MAX_DISTANCE_M", 300, minimum=1)
 # `reused`: 64-bit perceptual hashes within this Hamming distance match (a 2 % crop moves a
 # photo's hash by up to 8 bits; unrelated photos lie 16+ apart: docs/api.md). At most 7: the
 # hash is indexed in four 16-bit bands, and two hashes within 7 bits agree on some band to
 # within 1 bit, which the look-up probes (onsite/actions.py: reuse_candidates).
-PHOTO_REUSE_MAX_DISTANCE = int(os.environ.get("PHOTO_REUSE_MAX_DISTANCE", "6"))
-if not 0 <= PHOTO_REUSE_MAX_DISTANCE <= 7:
-    raise ImproperlyConfigured("PHOTO_REUSE_MAX_DISTANCE must lie between 0 and 7.")
+PHOTO_REUSE_MAX_DISTANCE = env_int("PHOTO_REUSE_MAX_DISTANCE", 6, minimum=0, maximum=7)
 # `taken_outside_visit`: how far an EXIF time may lie outside check-in … completion (minutes).
-PHOTO_TIME_TOLERANCE_MINUTES = int(os.environ.get("PHOTO_TIME_TOLERANCE_MINUTES", "10"))
+PHOTO_TIME_TOLERANCE_MINUTES = env_int("PHOTO_TIME_TOLERANCE_MINUTES", 10, minimum=0)
 
 # Logs go to standard error, one JSON object per line in production (LOG_FORMAT=json, the default
 # with DEBUG off) for the log collector; plain lines for a person at a terminal (DEBUG).
