@@ -207,3 +207,32 @@ def _audit(
         findings["label"] = (None, {"result": audit.NOT_APPLICABLE})
     flags = [str(flag) for flag, _evidence in findings.values() if flag is not None]
     return flags, {name: evidence for name, (_flag, evidence) in findings.items()}
+
+
+def sweep_orphan_files(*, now: dt.datetime, older_than: dt.timedelta, dry_run: bool = False):
+    """Delete files under `photos/` that no photo row names and that are older than
+    `older_than` (younger ones may belong to an upload still in its transaction). They are left
+    when a process dies between writing a photo's files and its commit. Walks the storage one
+    order directory at a time (the storage API: the file system or an S3-compatible store).
+    Returns the names deleted (or, with `dry_run`, that would be)."""
+    storage = default_storage
+    if not storage.exists("photos"):
+        return []
+    swept: list[str] = []
+    directories, _files = storage.listdir("photos")
+    for directory in sorted(directories):
+        _subdirectories, files = storage.listdir(f"photos/{directory}")
+        known: set[str] = set()
+        if directory.isdigit():
+            for file_name, thumbnail_name in Photo.objects.filter(
+                order_id=int(directory)
+            ).values_list("file", "thumbnail"):
+                known |= {file_name, thumbnail_name}
+        for file in sorted(files):
+            name = f"photos/{directory}/{file}"
+            if name in known or storage.get_modified_time(name) > now - older_than:
+                continue
+            if not dry_run:
+                storage.delete(name)
+            swept.append(name)
+    return swept
