@@ -78,6 +78,7 @@ bench: venv
 	$(PY) manage.py bench_sla --database-url sqlite:///var/bench.sqlite3
 	$(PY) manage.py bench_sla --database-url postgres://postgres@127.0.0.1:5432/fiberops_bench
 	$(PY) manage.py bench_intake_http --database-url postgres://postgres@127.0.0.1:5432/fiberops_bench_http
+	$(PY) manage.py bench_photo_hash --database-url postgres://postgres@127.0.0.1:5432/fiberops_bench_photos
 
 ## make lock — re-resolve requirements.lock from pyproject.toml (run after changing a dependency).
 lock:

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet
+from fiberops.onsite.api.views import PhotoFileView, PhotoThumbnailView, PhotoViewSet
 from fiberops.reporting.api.views import FulfilmentViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
 from fiberops.workorders.api.views import (
@@ -20,6 +21,7 @@ router.register(
     ContactAttemptViewSet,
     basename="contact-attempt",
 )
+router.register(r"work-orders/(?P<order_pk>[0-9]+)/photos", PhotoViewSet, basename="photo")
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
 router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")
@@ -28,5 +30,15 @@ urlpatterns = [
     path("work-orders/<int:pk>/service-note.pdf", ServiceNoteView.as_view(), name="service-note"),
     path("work-orders/<int:pk>/labels.pdf", LabelsView.as_view(), name="labels"),
     path("work-orders/<int:order_pk>/call/", CallCustomerView.as_view(), name="call-customer"),
+    path(
+        "work-orders/<int:order_pk>/photos/<int:photo_pk>/file",
+        PhotoFileView.as_view(),
+        name="photo-file",
+    ),
+    path(
+        "work-orders/<int:order_pk>/photos/<int:photo_pk>/thumbnail",
+        PhotoThumbnailView.as_view(),
+        name="photo-thumbnail",
+    ),
     *router.urls,
 ]

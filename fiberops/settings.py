@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from fiberops.core.config import env_bool, env_decimal, merge_sla_policy, secret_key
+from fiberops.core.config import env_bool, env_decimal, env_int, merge_sla_policy, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "fiberops.sla",
     "fiberops.workorders",
     "fiberops.dispatch",
+    "fiberops.onsite",
     "fiberops.mobile",
     "fiberops.reporting",
     "fiberops.messaging",
@@ -141,8 +142,15 @@ CACHES = {
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+# Uploaded files (the technicians' photos, R-PHO-3): the file system under MEDIA_ROOT by default;
+# FILE_STORAGE names another storage backend class, e.g. django-storages' S3 backend for an
+# S3-compatible store (not installed: add it and its AWS_* settings when used; docs/deploy.md).
+# Photos are never served from MEDIA_URL: only through the API's scope-checked file views.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
+    },
     # Production serves `collectstatic`'s hashed, compressed copies; DEBUG serves the sources.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -205,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "AppointmentOutcomeEnum": "fiberops.workorders.models.AppointmentOutcome",
         "AppointmentInitiatorEnum": "fiberops.workorders.models.Initiator",
         "SuspensionInitiatorEnum": "fiberops.workorders.models.SuspensionInitiator",
+        "PhotoKindEnum": "fiberops.onsite.models.PhotoKind",
     },
 }
 
@@ -258,6 +267,22 @@ OFFLINE_REPLAY_MAX_HOURS = int(os.environ.get("OFFLINE_REPLAY_MAX_HOURS", "72"))
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 # API bodies above this answer 413 in the JSON envelope (an order is a few kB).
 API_MAX_BODY_BYTES = 1024 * 1024
+
+# Photo evidence (R-PHO-1..5, fiberops/onsite). Larger photos are refused (413).
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
+# Images with more pixels than this are refused from their header, before decoding (40 MP).
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000, minimum=1)
+# Multipart uploads may carry a photo: their body limit, instead of API_MAX_BODY_BYTES.
+API_MAX_UPLOAD_BYTES = PHOTO_MAX_BYTES + 64 * 1024
+# `far_from_site`: EXIF GPS farther than this from the customer's location (metres).
+PHOTO_MAX_DISTANCE_M = env_int("PHOTO_MAX_DISTANCE_M", 300, minimum=1)
+# `reused`: 64-bit perceptual hashes within this Hamming distance match (a 2 % crop moves a
+# photo's hash by up to 8 bits; unrelated photos lie 16+ apart: docs/api.md). At most 7: the
+# hash is indexed in four 16-bit bands, and two hashes within 7 bits agree on some band to
+# within 1 bit, which the look-up probes (onsite/actions.py: reuse_candidates).
+PHOTO_REUSE_MAX_DISTANCE = env_int("PHOTO_REUSE_MAX_DISTANCE", 6, minimum=0, maximum=7)
+# `taken_outside_visit`: how far an EXIF time may lie outside check-in … completion (minutes).
+PHOTO_TIME_TOLERANCE_MINUTES = env_int("PHOTO_TIME_TOLERANCE_MINUTES", 10, minimum=0)
 
 # Logs go to standard error, one JSON object per line in production (LOG_FORMAT=json, the default
 # with DEBUG off) for the log collector; plain lines for a person at a terminal (DEBUG).

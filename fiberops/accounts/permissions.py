@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "order.reconfirm": FIELD,  # R-APT-3
     "order.running_late": FIELD,  # R-APT-5
     "order.customer_absent": FIELD,  # R-APT-7
+    "order.add_photo": FIELD,  # R-PHO-1..5: evidence photos of the own order's work
     # personal data (R-CUS-5): each reveal is logged; auditors and the BSS never unmask
     "customer.reveal": frozenset(
         {
@@ -95,6 +96,7 @@ REFUSALS = {
     "customer.reveal": _("Your role may not see customers' full contact details."),
     "alert.acknowledge": _("Your role may not acknowledge alerts."),
     "kpi.read": _("Your role may not read KPIs."),
+    "order.add_photo": _("Only the order's technician adds photos."),
     "appointment.monitor": _("Your role may not use the appointment desk."),
 }
 

@@ -37,6 +37,30 @@ def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None)
     )
 
 
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int,
+    maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """The whole-number variable `name`, `default` when unset; refused (naming it) when it is no
+    whole number or lies outside `minimum` … `maximum`."""
+    environ = os.environ if environ is None else environ
+    if name not in environ:
+        return default
+    value = environ[name]
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if number < minimum or (maximum is not None and number > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f"≥ {minimum}"
+        raise ImproperlyConfigured(f"{name}={value!r}: it must be {bounds}.")
+    return number
+
+
 def secret_key(environ: Mapping[str, str], *, debug: bool) -> str:
     """SECRET_KEY from the environment; the development key only while DEBUG is on."""
     key = environ.get("SECRET_KEY", "")

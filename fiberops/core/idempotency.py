@@ -20,6 +20,7 @@ import json
 import re
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework.response import Response
@@ -45,8 +46,20 @@ class Replay(Exception):
         self.response = response
 
 
+def _file_digest(value) -> str:
+    """An uploaded file (multipart) counts by its content, not its name: the same key with
+    another photo is another request."""
+    if isinstance(value, UploadedFile):
+        content = hashlib.sha256()
+        for chunk in value.chunks():
+            content.update(chunk)
+        value.seek(0)
+        return f"file:{content.hexdigest()}"
+    return str(value)
+
+
 def _digest(request) -> str:
-    body = json.dumps(request.data, sort_keys=True, default=str, ensure_ascii=False)
+    body = json.dumps(request.data, sort_keys=True, default=_file_digest, ensure_ascii=False)
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 

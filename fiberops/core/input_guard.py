@@ -3,8 +3,8 @@ error envelope (4xx), before any view runs.
 
 - NUL bytes and lone surrogates in the path or the query string (PostgreSQL refuses NUL in text,
   and a lone surrogate cannot be encoded): 400 `invalid`.
-- A body larger than `API_MAX_BODY_BYTES`: 413 `request_too_large` (Django's own check answers an
-  HTML page).
+- A body larger than `API_MAX_BODY_BYTES` (multipart uploads, which carry photos:
+  `API_MAX_UPLOAD_BYTES`): 413 `request_too_large` (Django's own check answers an HTML page).
 - JSON nested deeper than Python's parser can follow, or strings with NUL bytes or lone
   surrogates: 400 `parse_error` from `core.parsers.SafeJSONParser`.
 """
@@ -41,12 +41,16 @@ class ApiInputGuardMiddleware:
                 status=400,
             )
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
+        limit = (
+            settings.API_MAX_UPLOAD_BYTES
+            if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+            else settings.API_MAX_BODY_BYTES
+        )
+        if length.isdigit() and int(length) > limit:
             return JsonResponse(
                 error_body(
                     "request_too_large",
-                    _("The request body is larger than %(n)d bytes.")
-                    % {"n": settings.API_MAX_BODY_BYTES},
+                    _("The request body is larger than %(n)d bytes.") % {"n": limit},
                 ),
                 status=413,
             )

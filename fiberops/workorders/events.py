@@ -196,3 +196,17 @@ def reminder_fired(order: WorkOrder, *, at: dt.datetime, reminder_kind: str, app
         action="reminder",
         data={"reminder": reminder_kind, "appointment": appointment_id},
     )
+
+
+def photo_added(
+    order: WorkOrder, *, actor, at: dt.datetime, kind: str, sha256: str, flags: list[str]
+) -> OrderEvent:
+    """The technician added an evidence photo (R-PHO-1); `flags` are the audit's (R-PHO-4)."""
+    return _create(
+        order,
+        EventKind.PHOTO_ADDED,
+        actor=actor,
+        at=at,
+        action="add_photo",
+        data={"kind": kind, "sha256": sha256, "flags": list(flags)},
+    )

@@ -13,6 +13,7 @@ see the same requests. Runs in `make test` on SQLite and again in `.ci/run` on P
 """
 
 import datetime as dt
+import io
 from itertools import count
 
 import hypothesis
@@ -22,10 +23,12 @@ import time_machine
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from fiberops.core.idempotency import HEADER, KEY_PATTERN
 from fiberops.dispatch.actions import record_contact_attempt
+from fiberops.onsite.actions import add_photo
 from fiberops.testing import World, make_order, make_world
 from fiberops.workorders.actions import (
     accept_order,
@@ -50,6 +53,14 @@ CHECKS = [
     schemathesis.checks.response_schema_conformance,
 ]
 
+
+def small_jpeg(colour: str) -> bytes:
+    """A photo to upload (R-PHO-1): 64 × 48 pixels of one colour."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
 #: The fuzz runs at this time (a Tuesday, 10:00 in Shanghai); the orders are seeded a day before.
 FUZZ_AT = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)
 SEEDED_AT = FUZZ_AT - dt.timedelta(days=1)
@@ -67,6 +78,7 @@ TECHNICIAN_PATHS = (
     "/confirm/",
     "/complete-survey/",
     "/contact-attempts/",
+    "/photos/",
 )
 
 
@@ -128,6 +140,10 @@ def seeded(db):
         with time_machine.travel(SEEDED_AT, tick=False):
             world = make_world()
             orders = seed_orders(world)
+            on_site = next(order for order in orders if order.status == "on_site")
+            photo, _created = add_photo(
+                on_site, kind="route", data=small_jpeg("red"), actor=world.technician_user
+            )
         yield {
             "admin": Token.objects.get_or_create(user=world.admin)[0].key,
             "technician": Token.objects.get_or_create(user=world.technician_user)[0].key,
@@ -136,6 +152,8 @@ def seeded(db):
             "cases": count(),
             "staff_nos": [world.technician.staff_no, world.teammate.staff_no, "NOPE"],
             "grids": [world.grid.code, world.rural_grid.code],
+            "photo": (on_site.pk, photo.pk),
+            "jpegs": [small_jpeg("red"), small_jpeg("blue")],
         }
 
 
@@ -182,6 +200,9 @@ def steer(case, seeded) -> None:
         if str(value).isdigit() and (int(value) % 7 or int(value) == 0):
             ids = seeded["order_ids"]
             case.path_parameters[name] = ids[next(seeded["next_order"]) % len(ids)]
+    photo_pk = (case.path_parameters or {}).get("photo_pk")
+    if isinstance(photo_pk, int) and not isinstance(photo_pk, bool) and photo_pk % 7:
+        case.path_parameters["order_pk"], case.path_parameters["photo_pk"] = seeded["photo"]
     key = (case.headers or {}).get(HEADER)
     if isinstance(key, str) and KEY_PATTERN.match(key) and next(seeded["cases"]) % 5:
         # The generator repeats a few short keys; four cases in five get a fresh one, or most
@@ -190,6 +211,9 @@ def steer(case, seeded) -> None:
     body = case.body
     if not isinstance(body, dict):
         return
+    if "file" in body and next(seeded["cases"]) % 2:
+        # Half the uploads get a real photo (stored, or the first one again: 200).
+        body["file"] = seeded["jpegs"][next(seeded["cases"]) % 2]
     if isinstance(body.get("occurred_at"), str) and len(body["occurred_at"]) % 2 == 0:
         del body["occurred_at"]  # generated device times are mostly days old: 400
     if isinstance(body.get("technician"), str) and len(body["technician"]) % 2:

@@ -57,6 +57,8 @@ def test_every_write_takes_json_and_an_idempotency_key_except_the_reveal(schema)
             continue
         if path.endswith("/call/"):  # a call needs nothing but the order in its address
             assert "requestBody" not in operation
+        elif path.endswith("/photos/"):  # a photo is a file: multipart (R-PHO-1)
+            assert list(operation["requestBody"]["content"]) == ["multipart/form-data"], path
         else:
             assert list(operation["requestBody"]["content"]) == ["application/json"], path
         headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
@@ -72,6 +74,8 @@ def test_success_statuses_are_the_real_ones(schema):
     }
     assert success.pop("/api/v1/work-orders/") == {"200", "201"}  # 200: an identical replay
     assert success.pop("/api/v1/work-orders/{order_pk}/contact-attempts/") == {"201"}
+    # 200: the same content again on the same order returns the first photo (R-PHO-5)
+    assert success.pop("/api/v1/work-orders/{order_pk}/photos/") == {"200", "201"}
     assert {path: codes for path, codes in success.items() if codes != {"200"}} == {}
 
 

@@ -11,9 +11,38 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from fiberops.core.config import DEVELOPMENT_SECRET_KEY, env_bool, merge_sla_policy, secret_key
+from fiberops.core.config import (
+    DEVELOPMENT_SECRET_KEY,
+    env_bool,
+    env_int,
+    merge_sla_policy,
+    secret_key,
+)
 
 DEFAULTS = copy.deepcopy(settings.SLA_POLICY_DEFAULTS)
+
+
+# --- whole numbers (the photo thresholds, R-PHO-2/4) ------------------------------------------
+
+
+def test_a_whole_number_is_read_and_an_unset_one_is_its_default():
+    assert (
+        env_int("PHOTO_MAX_DISTANCE_M", 300, minimum=1, environ={"PHOTO_MAX_DISTANCE_M": " 150"})
+        == 150
+    )
+    assert env_int("PHOTO_MAX_DISTANCE_M", 300, minimum=1, environ={}) == 300
+
+
+@pytest.mark.parametrize("value", ["", "3.5", "six", "8", "-1"])
+def test_a_bad_reuse_distance_is_refused_naming_the_variable(value):
+    with pytest.raises(ImproperlyConfigured, match="PHOTO_REUSE_MAX_DISTANCE"):
+        env_int(
+            "PHOTO_REUSE_MAX_DISTANCE",
+            6,
+            minimum=0,
+            maximum=7,
+            environ={"PHOTO_REUSE_MAX_DISTANCE": value},
+        )
 
 
 # --- booleans -------------------------------------------------------------------------------

@@ -1,0 +1,78 @@
+"""API shapes of evidence photos (R-PHO-1..5)."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from fiberops.core.api import ShanghaiDateTimeField
+from fiberops.onsite.models import Photo, PhotoFlag, PhotoKind
+from fiberops.workorders.api.serializers import ActionSerializer
+
+
+class PhotoUploadSerializer(ActionSerializer):
+    """POST body (multipart/form-data): the slot and the image file; `occurred_at` is the
+    device's time (offline replay)."""
+
+    kind = serializers.ChoiceField(choices=PhotoKind.choices)
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text="JPEG, PNG or HEIC, at most PHOTO_MAX_BYTES (15 MB) and PHOTO_MAX_PIXELS "
+        "(40 MP).",
+    )
+
+
+def _approximate(value: Decimal | None) -> Decimal | None:
+    """Coordinates are shown rounded to 0.01° (R-CUS-5): a photo's GPS is the customer's home."""
+    return round(value, 2) if value is not None else None
+
+
+class PhotoSerializer(serializers.Serializer):
+    """A photo with the audit's flags and evidence (R-PHO-4). `url` and `thumbnail_url` are
+    the scope-checked file views of the API, never public media."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=PhotoKind.choices)
+    sha256 = serializers.CharField()
+    content_type = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    bytes = serializers.IntegerField()
+    taken_at = ShanghaiDateTimeField(
+        allow_null=True, help_text="The EXIF DateTimeOriginal; null when the photo has none."
+    )
+    taken_offset = serializers.CharField(
+        help_text="The EXIF OffsetTimeOriginal as written; empty when none (then +08:00 was "
+        "assumed, and the time check's evidence says so)."
+    )
+    lat = serializers.SerializerMethodField(help_text="EXIF latitude, rounded to 0.01°.")
+    lng = serializers.SerializerMethodField(help_text="EXIF longitude, rounded to 0.01°.")
+    flags = serializers.ListField(child=serializers.ChoiceField(choices=PhotoFlag.choices))
+    audit = serializers.DictField(
+        help_text="Evidence per check (`time`, `location`, `reuse`, `label`), each with its "
+        "`result`: ok, flagged, no_data or not_applicable (docs/api.md)."
+    )
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    uploaded_at = ShanghaiDateTimeField()
+    occurred_at = ShanghaiDateTimeField()
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True))
+    def get_lat(self, photo: Photo):
+        value = _approximate(photo.lat)
+        return None if value is None else str(value)
+
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True))
+    def get_lng(self, photo: Photo):
+        value = _approximate(photo.lng)
+        return None if value is None else str(value)
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, photo: Photo) -> str:
+        return reverse("photo-file", args=[photo.order_id, photo.pk])
+
+    @extend_schema_field(serializers.CharField())
+    def get_thumbnail_url(self, photo: Photo) -> str:
+        return reverse("photo-thumbnail", args=[photo.order_id, photo.pk])

@@ -1,0 +1,127 @@
+"""On-site evidence: the technician's photos of the work (照片, R-PHO-1..5)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fiberops.workforce.models import ScopedQuerySet
+from fiberops.workorders.models import WorkOrder
+
+
+class PhotoKind(models.TextChoices):
+    """The typed slots of the evidence (R-PHO-1)."""
+
+    ROUTE = "route", _("Drop cable route at the box exit")  # 室外皮线路由
+    SPLITTER_LABEL = "splitter_label", _("Splitter box label close-up")  # 分光箱标签近景
+    ONT_STB = "ont_stb", _("ONT and set-top box")  # 光猫及机顶盒
+    ACCEPTANCE_FORM = "acceptance_form", _("Signed acceptance form")  # 验收评价表
+
+
+class PhotoFlag(models.TextChoices):
+    """What the audit found suspicious (R-PHO-4); each comes with its evidence in `audit`."""
+
+    TAKEN_OUTSIDE_VISIT = "taken_outside_visit", _("Taken outside the visit")
+    FAR_FROM_SITE = "far_from_site", _("Taken far from the site")
+    REUSED = "reused", _("Reused from another order")
+    LABEL_MISMATCH = "label_mismatch", _("Label does not match the order")
+    LABEL_UNREADABLE = "label_unreadable", _("Label unreadable")
+
+
+#: Bits per band of the perceptual hash: four bands of a 64-bit hash (multi-index hashing).
+BAND_BITS = 16
+BANDS = 4
+
+
+class PhotoQuerySet(ScopedQuerySet):
+    """Photos are seen by whoever sees their order (docs/architecture.md, "Scopes")."""
+
+    branch_path = "order__grid__branch_id"
+    technician_user_path = "order__technician__user_id"
+
+    def team_scope(self, user) -> models.Q:
+        return models.Q(order__in=WorkOrder.objects.visible_to(user))
+
+
+def photo_path(photo: "Photo", filename: str) -> str:
+    """`photos/<order id>/<sha256>.<ext>`: no customer's name, address or phone in a path."""
+    return f"photos/{photo.order_id}/{filename}"
+
+
+class Photo(models.Model):
+    """A photo of the on-site work (施工照片) in one of the typed slots, stored with a thumbnail,
+    its EXIF time and position, its perceptual hash and the audit's findings (R-PHO-1..5).
+    Written only by `onsite.actions.add_photo`; one row per content (sha256) per order."""
+
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PhotoKind.choices)
+    file = models.FileField(_("file"), upload_to=photo_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_path, max_length=200)
+    sha256 = models.CharField(_("SHA-256 of the content"), max_length=64)
+    content_type = models.CharField(_("content type"), max_length=32)
+    width = models.PositiveIntegerField(_("width (px)"))
+    height = models.PositiveIntegerField(_("height (px)"))
+    bytes = models.PositiveIntegerField(_("size (bytes)"))
+    taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
+    taken_offset = models.CharField(
+        _("EXIF time zone offset"),
+        max_length=8,
+        blank=True,
+        help_text=_("OffsetTimeOriginal as written by the camera, e.g. +08:00; blank if none."),
+    )
+    lat = models.DecimalField(
+        _("latitude (EXIF)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    lng = models.DecimalField(
+        _("longitude (EXIF)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    phash = models.BigIntegerField(
+        _("perceptual hash"), help_text=_("64-bit pHash stored as a signed integer.")
+    )
+    # Multi-index hashing (R-PHO-4 `reused`): two hashes within Hamming distance 3 agree exactly
+    # on at least one of four 16-bit bands, and two within 7 agree on one to within 1 bit, so the
+    # candidates come from index look-ups of the bands (onsite/actions.py: reuse_candidates).
+    band0 = models.PositiveIntegerField(_("hash band 1"), db_index=True)
+    band1 = models.PositiveIntegerField(_("hash band 2"), db_index=True)
+    band2 = models.PositiveIntegerField(_("hash band 3"), db_index=True)
+    band3 = models.PositiveIntegerField(_("hash band 4"), db_index=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    audit = models.JSONField(_("audit evidence"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    occurred_at = models.DateTimeField(_("taken in the app at"))
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["order", "uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "sha256"], name="photo_unique_content_per_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.kind}/{self.sha256[:12]}"
+
+
+def describe_photo(data: dict) -> str:
+    """The timeline's label of a `photo_added` event: the slot and the audit's flags
+    ("分光箱标签近景 · 标签与工单不符")."""
+    kind = data.get("kind")
+    parts = [str(PhotoKind(kind).label)] if kind in PhotoKind.values else []
+    parts += [
+        str(PhotoFlag(flag).label) for flag in data.get("flags", []) if flag in PhotoFlag.values
+    ]
+    return " · ".join(parts)
