@@ -4,7 +4,12 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet
-from fiberops.onsite.api.views import PhotoFileView, PhotoThumbnailView, PhotoViewSet
+from fiberops.onsite.api.views import (
+    AcceptanceViewSet,
+    PhotoFileView,
+    PhotoThumbnailView,
+    PhotoViewSet,
+)
 from fiberops.reporting.api.views import FulfilmentViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
 from fiberops.workorders.api.views import (
@@ -22,6 +27,9 @@ router.register(
     basename="contact-attempt",
 )
 router.register(r"work-orders/(?P<order_pk>[0-9]+)/photos", PhotoViewSet, basename="photo")
+router.register(
+    r"work-orders/(?P<order_pk>[0-9]+)/acceptance", AcceptanceViewSet, basename="acceptance"
+)
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
 router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")

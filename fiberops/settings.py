@@ -251,6 +251,9 @@ if ACCEPTANCE_OVERLOAD_RX_DBM <= ACCEPTANCE_MIN_RX_DBM:
         "ACCEPTANCE_OVERLOAD_RX_DBM must lie above ACCEPTANCE_MIN_RX_DBM: no reading could pass."
     )
 
+# The AAA (RADIUS) system asked for 3A信息同步 (R-ACC-2): simulated unless an adapter is named.
+AAA_BACKEND = os.environ.get("AAA_BACKEND", "fiberops.onsite.aaa.SimulatedAaa")
+
 # The operator's name as customers know it: printed on the service note (服务便利贴, R-APT-8).
 OPERATOR_NAME = os.environ.get("FIBEROPS_OPERATOR_NAME", "四川移动")
 

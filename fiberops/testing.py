@@ -205,8 +205,46 @@ def require_postgresql() -> None:
 def dispatch_and_complete(world: World, order: WorkOrder) -> WorkOrder:
     """Dispatch to the world's technician and walk the order to `completed` through the actions."""
     from fiberops.workorders.actions import dispatch_order, perform
+    from fiberops.workorders.policy import policy_for
 
     dispatch_order(order, technician=world.technician, actor=world.dispatcher)
-    for action in ["accept", "depart", "arrive", "complete"]:
+    for action in ["accept", "depart", "arrive"]:
         perform(order, action, actor=world.technician_user)
+    if policy_for(order.order_type).needs_acceptance:
+        record_acceptance_evidence(order, world.technician_user)
+    perform(order, "complete", actor=world.technician_user)
     return order
+
+
+def record_acceptance_evidence(order: WorkOrder, actor: User) -> None:
+    """Record every acceptance element as holding (issue 8), as the technician on site would;
+    an order without a resource record first gets a free port of its grid by a resource change.
+    The order must be on site."""
+    from fiberops.network.models import SplitterPort
+    from fiberops.onsite.acceptance import record_acceptance
+    from fiberops.workorders.actions import change_resource
+
+    order.refresh_from_db()
+    if order.splitter_port is None:
+        taken = WorkOrder.objects.filter(holds_port=True).values("splitter_port")
+        port = (
+            SplitterPort.objects.filter(box__grid=order.grid)
+            .exclude(pk__in=taken)
+            .select_related("box")
+            .order_by("box__code", "number")
+            .first()
+        )
+        assert port is not None, "no free port in the order's grid"  # noqa: S101 - test data
+        change_resource(order, box=port.box.code, port=port.number, reason="测试", actor=actor)
+        order.refresh_from_db()
+    port = order.splitter_port
+    assert port is not None  # noqa: S101 - set above
+    readings: list[tuple[str, dict]] = [
+        ("resource", {"box": port.box.code, "port": port.number}),
+        ("optical_power", {"rx_power_dbm": "-19.5"}),
+        ("speed", {"measured_mbps": str(order.plan_mbps or 100)}),
+        ("ont", {"loid": "LOID-TEST-0001", "pppoe_dial_ok": True}),
+        ("aaa", {}),
+    ]
+    for element, values in readings:
+        record_acceptance(order, element=element, values=values, actor=actor)

@@ -40,6 +40,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "order.handover": SUPERVISORS | {Role.TEAM_LEADER, Role.TECHNICIAN},  # R-ORD-5
     "order.complete_survey": FIELD,  # R-SLA-3
     "order.record_contact": FIELD,  # R-APT-2, R-SLA-4
+    "order.record_acceptance": FIELD,  # R-ACC-1..5
+    "order.change_resource": FIELD | SUPERVISORS,  # R-ACC-1
     "order.reschedule": FIELD,  # R-APT-6 (a customer's change is logged by the technician too)
     "order.reconfirm": FIELD,  # R-APT-3
     "order.running_late": FIELD,  # R-APT-5

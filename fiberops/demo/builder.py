@@ -49,6 +49,7 @@ from fiberops.demo.data import (
 from fiberops.demo.plans import City, OrderPlan, OrderPlanner, planned
 from fiberops.dispatch.actions import record_contact_attempt
 from fiberops.network.models import SplitterBox, SplitterPort
+from fiberops.onsite.acceptance import record_acceptance
 from fiberops.workforce.choices import AreaType
 from fiberops.workforce.models import Branch, Grid, Skill, Team, Technician
 from fiberops.workorders.actions import (
@@ -66,6 +67,7 @@ from fiberops.workorders.actions import (
     reschedule_appointment,
 )
 from fiberops.workorders.models import OrderEvent, WorkOrder
+from fiberops.workorders.policy import policy_for
 
 #: Orders made before `make demo` starts serving (newest first: today's open work).
 FIRST_SLICE = 100
@@ -447,6 +449,39 @@ class DemoBuilder:
             if done == min(FIRST_SLICE, total):
                 on_first_slice()
 
+    def record_acceptance(self, order: WorkOrder, technician: User, at: dt.datetime) -> None:
+        """The acceptance readings taken on site before completing an install (issue 8): once
+        per order (a rework completes on the same evidence); now and then a first optical
+        reading too low, fixed (re-spliced) and measured again."""
+        if order.acceptance_readings.exists():
+            return
+        rng = self.rng
+        port = order.splitter_port
+        if port is None:
+            return  # the gate refuses it: the plan makes no such install
+        if rng.random() < 0.06:
+            record_acceptance(
+                order,
+                element="optical_power",
+                values={"rx_power_dbm": f"{rng.uniform(-28.5, -25.2):.1f}"},
+                actor=technician,
+                occurred_at=at,
+            )
+        readings: list[tuple[str, dict]] = [
+            ("resource", {"box": port.box.code, "port": port.number}),
+            ("optical_power", {"rx_power_dbm": f"{rng.uniform(-23.5, -14.0):.1f}"}),
+            (
+                "speed",
+                {"measured_mbps": f"{(order.plan_mbps or 100) * rng.uniform(0.92, 1.04):.1f}"},
+            ),
+            ("ont", {"loid": f"LOID{rng.randrange(10**8):08d}", "pppoe_dial_ok": True}),
+            ("aaa", {}),
+        ]
+        for element, values in readings:
+            record_acceptance(
+                order, element=element, values=values, actor=technician, occurred_at=at
+            )
+
     def perform_plan(self, plan: OrderPlan) -> WorkOrder:
         """Create the order through intake and apply its steps through the actions, each by
         the person whose job it is. The only calls of the work-order and dispatch actions."""
@@ -516,6 +551,8 @@ class DemoBuilder:
                     with server_clock_at(step.at):
                         SERVER_TIMED[step.action](order, actor=field_user, occurred_at=step.at)
                 else:
+                    if step.action == "complete" and policy_for(order.order_type).needs_acceptance:
+                        self.record_acceptance(order, field_user, step.at)
                     perform(
                         order,
                         step.action,

@@ -14,3 +14,9 @@ class OnsiteConfig(AppConfig):
         from fiberops.workorders.timeline import DESCRIBERS
 
         DESCRIBERS["photo_added"] = describe_photo
+
+        # The acceptance elements gate completing installs and relocations (issue 8).
+        from fiberops.onsite.acceptance import acceptance_blockers
+        from fiberops.workorders.gates import COMPLETION_GATES
+
+        COMPLETION_GATES["acceptance"] = acceptance_blockers

@@ -125,3 +125,60 @@ def describe_photo(data: dict) -> str:
         str(PhotoFlag(flag).label) for flag in data.get("flags", []) if flag in PhotoFlag.values
     ]
     return " · ".join(parts)
+
+
+class AcceptanceElement(models.TextChoices):
+    """装机挂测四要素 and the ONT's activation (R-ACC-1..5)."""
+
+    RESOURCE = "resource", _("Resource accurate")  # 资源准确
+    AAA = "aaa", _("AAA account synchronised")  # 3A信息同步
+    OPTICAL_POWER = "optical_power", _("Optical power normal")  # 光衰正常
+    SPEED = "speed", _("Speed meets the plan")  # 速率达标
+    ONT = "ont", _("ONT activated (LOID, PPPoE)")  # 终端激活
+
+
+class ReadingSource(models.TextChoices):
+    TYPED = "typed", _("Typed")
+    SCANNED = "scanned", _("Scanned (label QR)")
+    ADAPTER = "adapter", _("Asked through an adapter")
+
+
+class AcceptanceReading(models.Model):
+    """One reading of an acceptance element with its verdict (R-ACC-1..5). Append-only: a new
+    reading replaces an old one for the gate, the old stays as history. `values` keeps the raw
+    reading, `source` where it came from."""
+
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.CASCADE,
+        related_name="acceptance_readings",
+    )
+    element = models.CharField(_("element"), max_length=16, choices=AcceptanceElement.choices)
+    values = models.JSONField(_("reading"), default=dict)
+    source = models.CharField(_("source"), max_length=8, choices=ReadingSource.choices)
+    ok = models.BooleanField(_("holds"))
+    code = models.CharField(_("verdict code"), max_length=32)
+    message = models.CharField(_("verdict"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("measured at"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("acceptance reading")
+        verbose_name_plural = _("acceptance readings")
+        ordering = ["order", "element", "recorded_at", "id"]
+        indexes = [models.Index(fields=["order", "element"], name="reading_order_element")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.element} {self.code}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Acceptance readings are append-only (R-ORD-4).")
+        super().save(*args, **kwargs)

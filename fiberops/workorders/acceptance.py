@@ -104,3 +104,25 @@ def check_ont_activation(*, loid: str, pppoe_dial_ok: bool) -> Finding:
             "ont", False, "pppoe_failed", _("The PPPoE dial-up has not succeeded."), reading
         )
     return Finding("ont", True, "ok", _("The ONT is activated."), reading)
+
+
+def check_aaa(*, provisioned: bool, synchronised: bool, account: str) -> Finding:
+    """R-ACC-2 3A信息同步: the broadband account is provisioned and synchronised in AAA."""
+    reading = {"account": account, "provisioned": provisioned, "synchronised": synchronised}
+    if not provisioned:
+        return Finding(
+            "aaa",
+            False,
+            "aaa_not_provisioned",
+            _("The broadband account %(account)s is not provisioned in AAA.") % reading,
+            reading,
+        )
+    if not synchronised:
+        return Finding(
+            "aaa",
+            False,
+            "aaa_not_synchronised",
+            _("The broadband account %(account)s is not synchronised in AAA yet.") % reading,
+            reading,
+        )
+    return Finding("aaa", True, "ok", _("The AAA account is synchronised."), reading)

@@ -29,11 +29,12 @@ from fiberops.customers.models import Customer
 from fiberops.messaging import actions as messaging
 from fiberops.messaging.models import MessageKind
 from fiberops.network.models import SplitterPort
+from fiberops.network.queries import find_port
 from fiberops.sla import actions as sla
 from fiberops.sla.choices import DeadlineKind
 from fiberops.workforce.models import Grid, Technician
 from fiberops.workorders import appointments as rules
-from fiberops.workorders import events
+from fiberops.workorders import events, gates
 from fiberops.workorders.guards import check_scope, guard_order, require
 from fiberops.workorders.models import (
     Appointment,
@@ -836,8 +837,9 @@ def complete_order(
     order: WorkOrder, *, actor: User, occurred_at=None, reason: str = ""
 ) -> WorkOrder:
     """The work is done: meets the type's completion clock. An install that needed a survey
-    completes only after a survey that found the conditions met (R-SLA-3). The acceptance gate
-    (ROADMAP 2) joins here."""
+    completes only after a survey that found the conditions met (R-SLA-3). An install or a
+    relocation completes only when every completion gate passes (`workorders.gates`: the
+    acceptance elements, issue 8); otherwise 409 `completion_blocked` lists every blocker."""
 
     def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
         if locked.requires_survey and locked.survey_completed_at is None:
@@ -850,6 +852,15 @@ def complete_order(
                 _("The survey found the installation conditions not met: return or cancel it."),
                 code="survey_conditions_not_met",
             )
+        if policy_for(locked.order_type).needs_acceptance:
+            blockers = gates.completion_blockers(locked)
+            if blockers:
+                raise Conflict(
+                    _("The installation cannot be completed yet: %(items)s")
+                    % {"items": "；".join(blocker.message for blocker in blockers)},
+                    code="completion_blocked",
+                    blocking=[blocker.as_dict() for blocker in blockers],
+                )
         locked.completed_at = at
         clock = policy_for(locked.order_type).completion_clock
         if clock:
@@ -1170,3 +1181,52 @@ def _fire_reminder(reminder: AppointmentReminder, now: dt.datetime) -> int:
     appointment.save(update_fields=[stamp])
     events.reminder_fired(order, at=now, reminder_kind=reminder.kind, appointment_id=appointment.pk)
     return 1
+
+
+@transaction.atomic(durable=True)
+def change_resource(
+    order: WorkOrder,
+    *,
+    box: str,
+    port: int,
+    reason: str,
+    actor: User,
+    occurred_at=None,
+) -> WorkOrder:
+    """Correct the order's resource record to the splitter box and port actually used
+    (资源变更, R-ACC-1): a port of the order's own grid, free of another live service; the old
+    port is freed, the new one held. An event keeps before and after."""
+    guarded = guard_order(
+        order,
+        actor=actor,
+        permission="order.change_resource",
+        action="change_resource",
+        statuses=OWNED,
+        status_message=_("The resource is changed only while the order is being worked."),
+        occurred_at=occurred_at,
+    )
+    locked, at = guarded.order, guarded.at
+    if not reason.strip():
+        raise RuleViolation(_("Give a reason."), code="reason_required")
+    new_port = find_port(box.strip(), port, locked.grid)
+    if new_port is None:
+        raise RuleViolation(
+            _("No port %(port)s in a splitter box %(box)s of the order's grid.")
+            % {"port": port, "box": box},
+            code="unknown_port",
+        )
+    if new_port.pk == locked.splitter_port_id:
+        return locked
+    if policy_for(locked.order_type).holds_port and _port_taken(new_port):
+        raise RuleViolation(
+            _("The splitter port %(port)s already serves another order.") % {"port": new_port},
+            code="port_taken",
+        )
+    before = str(locked.splitter_port) if locked.splitter_port_id else ""
+    locked.splitter_port = new_port
+    locked.save(update_fields=["splitter_port", "updated_at"])
+    events.resource_changed(
+        locked, actor=actor, at=at, before=before, after=str(new_port), reason=reason
+    )
+    _copy_fields(locked, order)
+    return locked

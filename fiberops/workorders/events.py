@@ -210,3 +210,33 @@ def photo_added(
         action="add_photo",
         data={"kind": kind, "sha256": sha256, "flags": list(flags)},
     )
+
+
+def acceptance_recorded(
+    order: WorkOrder, *, actor, at: dt.datetime, element: str, ok: bool, code: str, message: str
+) -> OrderEvent:
+    """An acceptance element was measured (R-ACC-1..5), with its verdict."""
+    return _create(
+        order,
+        EventKind.ACCEPTANCE_RECORDED,
+        actor=actor,
+        at=at,
+        action="record_acceptance",
+        note=message,
+        data={"element": element, "ok": ok, "code": code},
+    )
+
+
+def resource_changed(
+    order: WorkOrder, *, actor, at: dt.datetime, before: str, after: str, reason: str
+) -> OrderEvent:
+    """The order's resource record was corrected to the port actually used (R-ACC-1)."""
+    return _create(
+        order,
+        EventKind.RESOURCE_CHANGED,
+        actor=actor,
+        at=at,
+        action="change_resource",
+        note=reason,
+        data={"before": before, "after": after},
+    )

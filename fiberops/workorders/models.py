@@ -156,6 +156,8 @@ class EventKind(models.TextChoices):
     RUNNING_LATE = "running_late", _("Running late")
     CUSTOMER_ABSENT = "customer_absent", _("Customer not at home")
     REMINDER = "reminder", _("Reminder")
+    ACCEPTANCE_RECORDED = "acceptance_recorded", _("Acceptance reading")
+    RESOURCE_CHANGED = "resource_changed", _("Resource changed")
     PHOTO_ADDED = "photo_added", _("Photo added")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACH = "sla_breach", _("SLA breach")

@@ -25,6 +25,8 @@ class OrderTypePolicy:
     completion_clock: the clock that completing the order meets (None: no completion clock).
     holds_port: the order takes its splitter port for a live service; a port holds one.
     skills: skill codes a technician should hold for this type (suggestions, ROADMAP 3).
+    needs_acceptance: completing needs the acceptance evidence (装机挂测四要素, issue 8): the
+        completion gates of `workorders.gates` must all pass.
     """
 
     needs_customer: bool
@@ -34,6 +36,7 @@ class OrderTypePolicy:
     completion_clock: str | None
     holds_port: bool
     skills: tuple[str, ...]
+    needs_acceptance: bool = False
 
 
 ORDER_TYPES: dict[str, OrderTypePolicy] = {
@@ -54,6 +57,7 @@ ORDER_TYPES: dict[str, OrderTypePolicy] = {
         completion_clock=K.INSTALL,
         holds_port=True,
         skills=("ftth",),
+        needs_acceptance=True,
     ),
     OrderType.RELOCATION: OrderTypePolicy(
         needs_customer=True,
@@ -63,6 +67,7 @@ ORDER_TYPES: dict[str, OrderTypePolicy] = {
         completion_clock=K.INSTALL,
         holds_port=True,
         skills=("ftth",),
+        needs_acceptance=True,
     ),
     OrderType.REMOVAL: OrderTypePolicy(
         needs_customer=True,

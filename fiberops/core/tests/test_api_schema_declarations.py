@@ -76,6 +76,8 @@ def test_success_statuses_are_the_real_ones(schema):
     assert success.pop("/api/v1/work-orders/{order_pk}/contact-attempts/") == {"201"}
     # 200: the same content again on the same order returns the first photo (R-PHO-5)
     assert success.pop("/api/v1/work-orders/{order_pk}/photos/") == {"200", "201"}
+    # a reading is a new record: 201 with the order's acceptance state (issue 8)
+    assert success.pop("/api/v1/work-orders/{order_pk}/acceptance/") == {"201"}
     assert {path: codes for path, codes in success.items() if codes != {"200"}} == {}
 
 

@@ -120,3 +120,23 @@ def test_after_the_first_slice_the_loader_pauses_a_share_of_each_orders_time(db,
 
     assert ready == [0]  # nothing slows the first slice down
     assert len(sleeps) == 20 and all(pause >= 0 for pause in sleeps)
+
+
+def test_r_acc_demo_installs_completed_with_their_acceptance_evidence(db, monkeypatch):
+    """Every completed install or relocation of the demo has a holding reading of each
+    element (the gate let it complete); a few first optical readings failed and were measured
+    again."""
+    from fiberops.onsite.models import AcceptanceReading
+
+    monkeypatch.setattr(load_demo, "SHARE_WHILE_SERVING", 0)
+    call_command("load_demo", stdout=StringIO())
+    done = WorkOrder.objects.filter(
+        order_type__in=["install", "relocation"], completed_at__isnull=False
+    )
+    assert done.exists()
+    for order in done:
+        holding = set(
+            AcceptanceReading.objects.filter(order=order, ok=True).values_list("element", flat=True)
+        )
+        assert holding == {"resource", "aaa", "optical_power", "speed", "ont"}, order
+    assert AcceptanceReading.objects.filter(ok=False, code="optical_power_too_low").exists()

@@ -3,11 +3,11 @@
 from decimal import Decimal
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from fiberops.core.api import ShanghaiDateTimeField
-from fiberops.onsite.models import Photo, PhotoFlag, PhotoKind
+from fiberops.onsite.models import AcceptanceElement, Photo, PhotoFlag, PhotoKind, ReadingSource
 from fiberops.workorders.api.serializers import ActionSerializer
 
 
@@ -76,3 +76,44 @@ class PhotoSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField())
     def get_thumbnail_url(self, photo: Photo) -> str:
         return reverse("photo-thumbnail", args=[photo.order_id, photo.pk])
+
+
+class AcceptanceReadingInSerializer(ActionSerializer):
+    """One element's reading. `values` by element — resource: {box, port}; optical_power:
+    {rx_power_dbm}; speed: {measured_mbps}; ont: {loid, pppoe_dial_ok}; aaa: {} (the AAA
+    system is asked)."""
+
+    element = serializers.ChoiceField(choices=AcceptanceElement.choices)
+    values = serializers.DictField(required=False, default=dict)
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=[ReadingSource.TYPED, ReadingSource.SCANNED],
+        required=False,
+        default=ReadingSource.TYPED,
+        help_text="typed, or scanned from the label's QR code (resource).",
+    )
+
+
+class AcceptanceReadingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    element = serializers.ChoiceField(choices=AcceptanceElement.choices)
+    ok = serializers.BooleanField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    values = serializers.DictField()
+    source = serializers.ChoiceField(choices=ReadingSource.choices)  # type: ignore[assignment]
+    occurred_at = ShanghaiDateTimeField()
+
+
+class BlockerSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    reading = serializers.DictField()
+
+
+@extend_schema_serializer(many=False)  # the `list` action answers one object, not a list
+class AcceptanceStateSerializer(serializers.Serializer):
+    """The latest reading of each element and what still blocks completion."""
+
+    readings = AcceptanceReadingSerializer(many=True)
+    blocking = BlockerSerializer(many=True)

@@ -11,11 +11,12 @@ from rest_framework.response import Response
 
 from fiberops.core.api import IDEMPOTENCY_KEY_HEADER, READ_ERRORS, WRITE_ERRORS, error_responses
 from fiberops.core.idempotency import IdempotentWritesMixin
+from fiberops.onsite.acceptance import acceptance_blockers, latest_readings, record_acceptance
 from fiberops.onsite.actions import add_photo
 from fiberops.onsite.api import serializers as s
 from fiberops.onsite.images import FORMATS
-from fiberops.onsite.models import Photo
-from fiberops.workorders.api.views import OrderActionMixin
+from fiberops.onsite.models import AcceptanceElement, Photo
+from fiberops.workorders.api.views import OrderActionMixin, json_body
 
 ORDER_PK = OpenApiParameter("order_pk", int, OpenApiParameter.PATH, description="The order's id.")
 PHOTO_PK = OpenApiParameter("photo_pk", int, OpenApiParameter.PATH, description="The photo's id.")
@@ -130,3 +131,43 @@ class PhotoThumbnailView(_PhotoFileView):
     def get(self, request: Request, order_pk: int, photo_pk: int) -> FileResponse:
         photo = self._photo(order_pk, photo_pk)
         return self._serve(photo.thumbnail, "image/jpeg")
+
+
+def _acceptance_state(order) -> dict:
+    latest = latest_readings(order)
+    return {
+        "readings": [latest[element] for element in AcceptanceElement.values if element in latest],
+        "blocking": [blocker.as_dict() for blocker in acceptance_blockers(order)],
+    }
+
+
+class AcceptanceViewSet(IdempotentWritesMixin, OrderActionMixin, viewsets.ViewSet):
+    """The acceptance readings of one order (装机挂测四要素, R-ACC-1..5)."""
+
+    @extend_schema(
+        parameters=[ORDER_PK],
+        responses={200: s.AcceptanceStateSerializer, **error_responses(*READ_ERRORS)},
+        description="The latest reading of each element and every item that still blocks "
+        "completing the order (`complete` answers 409 `completion_blocked` with the same list).",
+    )
+    def list(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        return Response(s.AcceptanceStateSerializer(_acceptance_state(order)).data)
+
+    @extend_schema(
+        parameters=[ORDER_PK, IDEMPOTENCY_KEY_HEADER],
+        request=json_body(s.AcceptanceReadingInSerializer),
+        responses={201: s.AcceptanceStateSerializer, **error_responses(*WRITE_ERRORS)},
+        description="Record one element's reading on site (the order's technician). A failing "
+        "reading is kept as evidence and listed among the blockers with its Chinese reason; "
+        "`aaa` asks the AAA system (simulated unless AAA_BACKEND names an adapter).",
+    )
+    def create(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        payload = s.AcceptanceReadingInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        record_acceptance(order, actor=self.actor, **payload.validated_data)
+        return Response(
+            s.AcceptanceStateSerializer(_acceptance_state(order)).data,
+            status=status.HTTP_201_CREATED,
+        )

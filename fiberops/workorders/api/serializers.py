@@ -463,6 +463,14 @@ class CustomerAbsentAnswerSerializer(WorkOrderSerializer):
     wait_until = ShanghaiDateTimeField()
 
 
+class ResourceChangeSerializer(ActionSerializer):
+    """Correct the resource record to the box and port actually used (R-ACC-1)."""
+
+    box = serializers.CharField(max_length=32)
+    port = serializers.IntegerField(min_value=1, max_value=1024)
+    reason = serializers.CharField(max_length=500)
+
+
 class HandoverSerializer(ActionSerializer):
     technician = serializers.CharField(max_length=16)
     reason = serializers.CharField(max_length=500)

@@ -376,6 +376,16 @@ class WorkOrderViewSet(
     def suspend(self, request, pk=None):
         return self._verb(request, pk, s.SuspendSerializer, actions.suspend_order)
 
+    @action_schema(
+        s.ResourceChangeSerializer,
+        description="资源变更 (R-ACC-1): correct the order's resource record to the splitter box "
+        "and port actually used — a port of the order's grid (422 `unknown_port`), free of "
+        "another live service (422 `port_taken`). The timeline keeps before and after.",
+    )
+    @action(detail=True, methods=["post"], url_path="resource-change")
+    def resource_change(self, request, pk=None):
+        return self._verb(request, pk, s.ResourceChangeSerializer, actions.change_resource)
+
     @action_schema(s.HandoverSerializer)
     @action(detail=True, methods=["post"])
     def handover(self, request, pk=None):

@@ -9,7 +9,7 @@ import time_machine
 from fiberops.core.clock import SHANGHAI
 from fiberops.core.errors import RuleViolation
 from fiberops.sla.models import SlaAlert
-from fiberops.testing import dispatch_and_complete, make_order
+from fiberops.testing import dispatch_and_complete, make_order, record_acceptance_evidence
 from fiberops.workorders.actions import dispatch_order, perform, record_survey_completed
 from fiberops.workorders.timeline import order_timeline
 
@@ -121,8 +121,10 @@ def test_r_sla_3_a_returned_order_is_surveyed_again_and_can_then_be_completed(wo
         dispatch_order(order, technician=world.teammate, actor=world.dispatcher)
         perform(order, "accept", actor=mate)
         record_survey_completed(order, conditions_met=True, note="管道已疏通", actor=mate)
-        for action in ["depart", "arrive", "complete"]:
+        for action in ["depart", "arrive"]:
             perform(order, action, actor=mate)
+        record_acceptance_evidence(order, mate)  # the acceptance gate (issue 8)
+        perform(order, "complete", actor=mate)
     assert order.status == "completed"
     assert order.deadlines.get(kind="install").due_at == sh(2026, 11, 11, 23, 59, 59)
 

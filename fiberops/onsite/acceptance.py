@@ -1,0 +1,170 @@
+"""Write path and gate of installation acceptance (装机挂测四要素, R-ACC-1..5): the technician
+records each element's reading on site; the pure rules of `workorders.acceptance` give the
+verdict; the completion gate (`workorders.gates`) asks for a holding reading of every element."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fiberops.accounts.models import User
+from fiberops.core.errors import RuleViolation
+from fiberops.onsite.aaa import aaa_backend
+from fiberops.onsite.models import AcceptanceElement, AcceptanceReading, ReadingSource
+from fiberops.workorders import acceptance as rules
+from fiberops.workorders import events
+from fiberops.workorders.gates import Blocker
+from fiberops.workorders.guards import guard_order
+from fiberops.workorders.models import WorkOrder
+from fiberops.workorders.states import Status
+
+
+def _decimal(values: dict, name: str) -> Decimal:
+    try:
+        value = Decimal(str(values[name]).strip())
+    except (KeyError, InvalidOperation):
+        raise RuleViolation(
+            _("Give %(name)s as a number.") % {"name": name},
+            code="invalid_reading",
+            fields={name: [_("A number is required.")]},
+        ) from None
+    if not value.is_finite() or abs(value) > 100_000:
+        raise RuleViolation(
+            _("Give %(name)s as a number.") % {"name": name},
+            code="invalid_reading",
+            fields={name: [_("A number is required.")]},
+        )
+    return value
+
+
+def verdict(order: WorkOrder, element: str, values: dict) -> rules.Finding:
+    """The element's verdict on `values` against the order as it is now (its resource record,
+    its plan, the AAA system)."""
+    if element == AcceptanceElement.RESOURCE:
+        port = order.splitter_port
+        try:
+            used_port = int(values["port"])
+            used_box = str(values["box"])
+        except (KeyError, TypeError, ValueError):
+            raise RuleViolation(
+                _("Give the box and the port actually used."),
+                code="invalid_reading",
+                fields={"box": [_("Required.")], "port": [_("A whole number is required.")]},
+            ) from None
+        return rules.check_resource(
+            used_box=used_box,
+            used_port=used_port,
+            order_box=port.box.code if port else "",
+            order_port=port.number if port else 0,
+        )
+    if element == AcceptanceElement.AAA:
+        answer = aaa_backend().lookup(order)
+        return rules.check_aaa(
+            provisioned=answer.provisioned,
+            synchronised=answer.synchronised,
+            account=answer.account,
+        )
+    if element == AcceptanceElement.OPTICAL_POWER:
+        return rules.check_optical_power(
+            _decimal(values, "rx_power_dbm"),
+            minimum_dbm=settings.ACCEPTANCE_MIN_RX_DBM,
+            overload_dbm=settings.ACCEPTANCE_OVERLOAD_RX_DBM,
+        )
+    if element == AcceptanceElement.SPEED:
+        return rules.check_speed(
+            _decimal(values, "measured_mbps"),
+            plan_mbps=order.plan_mbps or 0,
+            share=settings.ACCEPTANCE_SPEED_SHARE,
+        )
+    if element == AcceptanceElement.ONT:
+        return rules.check_ont_activation(
+            loid=str(values.get("loid", ""))[:64], pppoe_dial_ok=values.get("pppoe_dial_ok") is True
+        )
+    raise RuleViolation(_("Unknown acceptance element."), code="invalid_reading")
+
+
+@transaction.atomic(durable=True)
+def record_acceptance(
+    order: WorkOrder,
+    *,
+    element: str,
+    values: dict,
+    actor: User,
+    source: str = ReadingSource.TYPED,
+    occurred_at: dt.datetime | None = None,
+) -> AcceptanceReading:
+    """Record one element's reading on site and its verdict (R-ACC-1..5). A failing reading is
+    kept too (it is evidence); the gate looks at the latest of each element."""
+    guarded = guard_order(
+        order,
+        actor=actor,
+        permission="order.record_acceptance",
+        action="record_acceptance",
+        statuses={Status.ON_SITE},
+        status_message=_("Acceptance readings are taken on site."),
+        occurred_at=occurred_at,
+        owner_only=True,
+    )
+    locked, at = guarded.order, guarded.at
+    if element not in AcceptanceElement.values:
+        raise RuleViolation(_("Unknown acceptance element."), code="invalid_reading")
+    finding = verdict(locked, element, values)
+    reading = AcceptanceReading.objects.create(
+        order=locked,
+        element=element,
+        values=finding.reading,
+        source=ReadingSource.ADAPTER if element == AcceptanceElement.AAA else source,
+        ok=finding.ok,
+        code=finding.code,
+        message=str(finding.message)[:300],
+        recorded_by=actor,
+        occurred_at=at,
+    )
+    events.acceptance_recorded(
+        locked,
+        actor=actor,
+        at=at,
+        element=element,
+        ok=finding.ok,
+        code=finding.code,
+        message=str(finding.message),
+    )
+    return reading
+
+
+def latest_readings(order: WorkOrder) -> dict[str, AcceptanceReading]:
+    latest: dict[str, AcceptanceReading] = {}
+    for reading in order.acceptance_readings.order_by("recorded_at", "id"):
+        latest[reading.element] = reading
+    return latest
+
+
+def acceptance_blockers(order: WorkOrder) -> list[Blocker]:
+    """The completion gate of the acceptance elements: each needs a latest reading that holds.
+    The resource reading is judged again against the record as it is now: after a resource
+    change the earlier mismatch is settled."""
+    latest = latest_readings(order)
+    blockers = []
+    for element in AcceptanceElement:
+        reading = latest.get(element.value)
+        if reading is None:
+            blockers.append(
+                Blocker(
+                    element.value,
+                    "missing",
+                    _("%(element)s: no reading yet") % {"element": element.label},
+                )
+            )
+            continue
+        ok, code, message = reading.ok, reading.code, reading.message
+        if element == AcceptanceElement.RESOURCE:
+            used_box, _sep, used_port = reading.values.get("used", "/").rpartition("/")
+            again = verdict(order, element, {"box": used_box, "port": used_port or 0})
+            ok, code, message = again.ok, again.code, str(again.message)
+        if not ok:
+            blockers.append(
+                Blocker(element.value, code, f"{element.label}: {message}", dict(reading.values))
+            )
+    return blockers

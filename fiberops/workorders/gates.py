@@ -1,0 +1,40 @@
+"""What must hold before an order may complete (issue 8, the acceptance gate): checks that apps
+above `workorders` register in their `AppConfig.ready` (onsite: the acceptance readings), so this
+app imports none of them — like `timeline.DESCRIBERS` and `sla.hooks.TICK_HOOKS`.
+
+A gate takes the locked order and returns what blocks its completion; `complete_order` refuses
+with 409 `completion_blocked` listing every blocker of every gate, for the order types whose
+policy `needs_acceptance`."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fiberops.workorders.models import WorkOrder
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One missing or failed item: `item` names it (e.g. "optical_power"), `code` says what is
+    wrong ("missing", "optical_power_too_low", …), `message` says it to a person, `reading` keeps
+    the values the verdict was made on."""
+
+    item: str
+    code: str
+    message: str
+    reading: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "item": self.item,
+            "code": self.code,
+            "message": self.message,
+            "reading": self.reading,
+        }
+
+
+COMPLETION_GATES: dict[str, Callable[[WorkOrder], list[Blocker]]] = {}
+
+
+def completion_blockers(order: WorkOrder) -> list[Blocker]:
+    """Every blocker of every registered gate, in registration order."""
+    return [blocker for gate in COMPLETION_GATES.values() for blocker in gate(order)]
