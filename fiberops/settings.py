@@ -286,6 +286,21 @@ PHOTO_MAX_DISTANCE_M = env_int("PHOTO_MAX_DISTANCE_M", 300, minimum=1)
 PHOTO_REUSE_MAX_DISTANCE = env_int("PHOTO_REUSE_MAX_DISTANCE", 6, minimum=0, maximum=7)
 # `taken_outside_visit`: how far an EXIF time may lie outside check-in … completion (minutes).
 PHOTO_TIME_TOLERANCE_MINUTES = env_int("PHOTO_TIME_TOLERANCE_MINUTES", 10, minimum=0)
+# The completion gate's photo part (issue 8, R-PHO-1..5): the slots an install needs, and the
+# audit flags that block completing it. The others (taken outside the visit, far from the site,
+# label unreadable — often "no data" or a bad angle, not fraud) go to the quality auditor only.
+# Comma-separated; the onsite app's system check refuses an unknown slot or flag.
+COMPLETION_REQUIRED_PHOTOS = tuple(
+    filter(
+        None,
+        os.environ.get(
+            "COMPLETION_REQUIRED_PHOTOS", "route,splitter_label,ont_stb,acceptance_form"
+        ).split(","),
+    )
+)
+PHOTO_BLOCKING_FLAGS = tuple(
+    filter(None, os.environ.get("PHOTO_BLOCKING_FLAGS", "reused,label_mismatch").split(","))
+)
 
 # Logs go to standard error, one JSON object per line in production (LOG_FORMAT=json, the default
 # with DEBUG off) for the log collector; plain lines for a person at a terminal (DEBUG).

@@ -48,8 +48,12 @@ from fiberops.demo.data import (
 )
 from fiberops.demo.plans import City, OrderPlan, OrderPlanner, planned
 from fiberops.dispatch.actions import record_contact_attempt
+from fiberops.network.labels import label_payload
 from fiberops.network.models import SplitterBox, SplitterPort
 from fiberops.onsite.acceptance import record_acceptance
+from fiberops.onsite.actions import add_photo
+from fiberops.onsite.models import PhotoKind
+from fiberops.testing import synthetic_photo
 from fiberops.workforce.choices import AreaType
 from fiberops.workforce.models import Branch, Grid, Skill, Team, Technician
 from fiberops.workorders.actions import (
@@ -480,6 +484,18 @@ class DemoBuilder:
         for element, values in readings:
             record_acceptance(
                 order, element=element, values=values, actor=technician, occurred_at=at
+            )
+        # The four photos (R-PHO-1..4), made here: pictures of their own, the splitter's with
+        # the order's label QR code.
+        label = label_payload(order.bss_order_no, port.box.code, port.number)
+        for n, kind in enumerate(PhotoKind.values):
+            add_photo(
+                order,
+                kind=kind,
+                data=synthetic_photo(order.pk * 10 + n, qr_text=label if n == 1 else None),
+                filename=f"{kind}.jpg",
+                actor=technician,
+                occurred_at=at,
             )
 
     def perform_plan(self, plan: OrderPlan) -> WorkOrder:

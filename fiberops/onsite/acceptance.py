@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from fiberops.accounts.models import User
 from fiberops.core.errors import RuleViolation
 from fiberops.onsite.aaa import aaa_backend
-from fiberops.onsite.models import AcceptanceElement, AcceptanceReading, ReadingSource
+from fiberops.onsite.models import (
+    AcceptanceElement,
+    AcceptanceReading,
+    PhotoFlag,
+    PhotoKind,
+    ReadingSource,
+)
 from fiberops.workorders import acceptance as rules
 from fiberops.workorders import events
 from fiberops.workorders.gates import Blocker
@@ -167,4 +173,47 @@ def acceptance_blockers(order: WorkOrder) -> list[Blocker]:
             blockers.append(
                 Blocker(element.value, code, f"{element.label}: {message}", dict(reading.values))
             )
+    return blockers
+
+
+#: The audit's check that raises each flag (`Photo.audit` is keyed by check).
+CHECK_OF_FLAG = {
+    "taken_outside_visit": "time",
+    "far_from_site": "location",
+    "reused": "reuse",
+    "label_mismatch": "label",
+    "label_unreadable": "label",
+}
+
+
+def photo_blockers(order: WorkOrder) -> list[Blocker]:
+    """The completion gate of the evidence photos (R-PHO-1..5): every slot of
+    `COMPLETION_REQUIRED_PHOTOS` filled, and no photo carrying a flag of `PHOTO_BLOCKING_FLAGS`
+    (the flag's evidence goes with the blocker)."""
+    photos = list(order.photos.all())
+    kinds = {photo.kind for photo in photos}
+    blockers = [
+        Blocker(
+            f"photo:{kind}",
+            "photo_missing",
+            _("Photo missing: %(kind)s") % {"kind": PhotoKind(kind).label},
+        )
+        for kind in settings.COMPLETION_REQUIRED_PHOTOS
+        if kind not in kinds
+    ]
+    for photo in photos:
+        for flag in photo.flags:
+            if flag in settings.PHOTO_BLOCKING_FLAGS:
+                blockers.append(
+                    Blocker(
+                        f"photo:{photo.kind}",
+                        flag,
+                        _("Photo %(kind)s: %(flag)s")
+                        % {"kind": PhotoKind(photo.kind).label, "flag": PhotoFlag(flag).label},
+                        {
+                            "photo": photo.pk,
+                            "evidence": photo.audit.get(CHECK_OF_FLAG.get(flag, flag), {}),
+                        },
+                    )
+                )
     return blockers

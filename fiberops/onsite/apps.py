@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +22,28 @@ class OnsiteConfig(AppConfig):
         from fiberops.workorders.gates import COMPLETION_GATES
 
         COMPLETION_GATES["acceptance"] = acceptance_blockers
+        from fiberops.onsite.acceptance import photo_blockers
+
+        COMPLETION_GATES["photos"] = photo_blockers
+        checks.register(check_photo_settings)
+
+
+def check_photo_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Refuse a slot or flag in the completion gate's settings that does not exist: a typo
+    would silently let installs complete without that photo."""
+    from fiberops.onsite.models import PhotoFlag, PhotoKind
+
+    errors: list[checks.CheckMessage] = []
+    for name, allowed in [
+        ("COMPLETION_REQUIRED_PHOTOS", PhotoKind.values),
+        ("PHOTO_BLOCKING_FLAGS", PhotoFlag.values),
+    ]:
+        unknown = [value for value in getattr(settings, name) if value not in allowed]
+        if unknown:
+            errors.append(
+                checks.Error(
+                    f"{name} names {', '.join(unknown)}: use {', '.join(allowed)}.",
+                    id="fiberops.E010",
+                )
+            )
+    return errors

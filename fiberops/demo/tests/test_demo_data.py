@@ -139,4 +139,9 @@ def test_r_acc_demo_installs_completed_with_their_acceptance_evidence(db, monkey
             AcceptanceReading.objects.filter(order=order, ok=True).values_list("element", flat=True)
         )
         assert holding == {"resource", "aaa", "optical_power", "speed", "ont"}, order
+        photos = list(order.photos.all())
+        assert sorted(p.kind for p in photos) == sorted(
+            ["route", "splitter_label", "ont_stb", "acceptance_form"]
+        ), order
+        assert not [p for p in photos if {"reused", "label_mismatch"} & set(p.flags)], order
     assert AcceptanceReading.objects.filter(ok=False, code="optical_power_too_low").exists()

@@ -7,7 +7,7 @@ import time_machine
 
 from fiberops.network.models import SplitterPort
 from fiberops.onsite.models import AcceptanceReading
-from fiberops.testing import World, make_order
+from fiberops.testing import World, add_evidence_photos, make_order, synthetic_photo
 from fiberops.workorders.actions import dispatch_order, perform
 from fiberops.workorders.models import WorkOrder
 
@@ -60,6 +60,10 @@ def test_r_acc_completion_without_evidence_lists_every_missing_element(world):
         ("optical_power", "missing"),
         ("speed", "missing"),
         ("ont", "missing"),
+        ("photo:route", "photo_missing"),
+        ("photo:splitter_label", "photo_missing"),
+        ("photo:ont_stb", "photo_missing"),
+        ("photo:acceptance_form", "photo_missing"),
     ]
     assert WorkOrder.objects.get(pk=order.pk).status == "on_site"
 
@@ -88,7 +92,8 @@ def test_r_acc_1_a_port_mismatch_blocks_completion_until_a_resource_change(world
     client = world.client(world.technician_user)
     blocked = client.post(url(order, "complete/"), {})
     assert blocked.status_code == 409
-    assert [(b["item"], b["code"]) for b in blocked.json()["error"]["blocking"]] == [
+    blocking = blocked.json()["error"]["blocking"]
+    assert [(b["item"], b["code"]) for b in blocking if not b["item"].startswith("photo:")] == [
         ("resource", "resource_mismatch")
     ]
     changed = client.post(
@@ -97,6 +102,7 @@ def test_r_acc_1_a_port_mismatch_blocks_completion_until_a_resource_change(world
     )
     assert changed.status_code == 200, changed.content
     assert changed.json()["resource"] == {"splitter_box": "WH01-FX-001", "port": 9}
+    add_evidence_photos(WorkOrder.objects.get(pk=order.pk), world.technician_user)
     event = order.events.get(kind="resource_changed")
     assert (event.data["before"], event.data["after"]) == ("WH01-FX-001-07", "WH01-FX-001-09")
     assert event.note == "7号端口损坏，改用9号"
@@ -142,6 +148,7 @@ def test_r_acc_4_speed_below_90_percent_of_the_plan_blocks(world):
 def test_r_acc_a_complete_install_with_all_evidence_completes_and_a_fault_needs_none(world):
     order = on_site(world)
     record_all_holding(world, order)
+    add_evidence_photos(order, world.technician_user)
     client = world.client(world.technician_user)
     assert client.get(url(order, "acceptance/")).json()["blocking"] == []
     assert client.post(url(order, "complete/"), {}).json()["status"] == "completed"
@@ -164,3 +171,27 @@ def test_r_sec_2_only_the_orders_technician_records_readings(world):
     bad = record(world, order, "speed", {"measured_mbps": "fast"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_reading"
     assert not AcceptanceReading.objects.filter(order=order).exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_r_pho_5_a_reused_photo_blocks_completion_a_photo_without_exif_does_not(world):
+    from fiberops.onsite.actions import add_photo
+
+    first = on_site(world, port_number=7)
+    add_evidence_photos(first, world.technician_user)
+    second = on_site(world, port_number=8)
+    record_all_holding(world, second, port=8)
+    add_evidence_photos(second, world.technician_user)
+    # the route photo of the first order, sent again for the second: flagged reused
+    add_photo(
+        second,
+        kind="route",
+        data=synthetic_photo(first.pk * 10),
+        filename="route.jpg",
+        actor=world.technician_user,
+    )
+    blocked = world.client(world.technician_user).post(url(second, "complete/"), {})
+    assert blocked.status_code == 409
+    blocking = blocked.json()["error"]["blocking"]
+    assert [(b["item"], b["code"]) for b in blocking] == [("photo:route", "reused")]
+    assert blocking[0]["reading"]["evidence"]["matches"][0]["order"] == first.bss_order_no
