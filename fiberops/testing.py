@@ -134,6 +134,7 @@ def intake_payload(**overrides) -> dict:
             "lng": "104.036200",
         },
         "plan_mbps": 1000,
+        "broadband_account": f"cd{serial:08d}@bb",
         "resource": {"splitter_box": "WH01-FX-001", "port": serial % 64 + 1},
         "description": "新装1000M宽带",
     }
@@ -162,6 +163,7 @@ def make_order(
                 name="李四", phone=f"139{next(_serial):08d}", address="成都市武侯区簇锦街道1号"
             ),
             plan_mbps=500,
+            broadband_account=f"cd{next(_serial):08d}@bb",
             requires_survey=requires_survey,
             splitter_port=splitter_port,
         ),

@@ -521,6 +521,7 @@ class DemoBuilder:
                     else None
                 ),
                 plan_mbps=plan.plan_mbps,
+                broadband_account=plan.broadband_account,
                 splitter_port=plan.splitter_port,
                 description=plan.description,
                 requires_survey=plan.requires_survey,

@@ -8,6 +8,7 @@ gives the same plans, shifted to the current time.
 
 import datetime as dt
 import random
+import zlib
 from dataclasses import dataclass, field
 
 from fiberops.core.clock import SHANGHAI
@@ -82,6 +83,7 @@ class OrderPlan:
     customer: Customer | None = None
     splitter_port: SplitterPort | None = None
     plan_mbps: int | None = None
+    broadband_account: str = ""
     description: str = ""
     requires_survey: bool = False
     #: Slow at every step: the completed order has met its clocks late.
@@ -219,6 +221,9 @@ class OrderPlanner:
             plan.requires_survey = order_type == T.INSTALL and rng.random() < 0.25
         if order_type in (T.INSTALL, T.RELOCATION, T.FAULT, T.COMPLAINT, T.REMOVAL):
             plan.plan_mbps = rng.choice((300, 500, 1000, 1000, 2000))
+        if order_type in (T.INSTALL, T.RELOCATION) and plan.customer is not None:
+            # The PPPoE account the BSS opened, derived (not drawn) so the rest stays as seeded.
+            plan.broadband_account = f"cd{zlib.crc32(plan.customer.phone.encode()):010d}@bb"
         plan.description = self.describe(plan)
         plan.steps = self.plan_steps(plan)
         self.settle_in_time(plan)

@@ -34,11 +34,14 @@ class SimulatedAaa:
     def lookup(self, order) -> AaaAnswer:
         provisioned = order.status != "cancelled"
         dialled = order.acceptance_readings.filter(element="ont", ok=True).exists()
+        # Orders from before the BSS sent the account carry none: the order number stands in.
+        account = order.broadband_account or order.bss_order_no
         return AaaAnswer(
-            account=order.bss_order_no,
+            account=account,
             provisioned=provisioned,
             synchronised=provisioned and dialled,
-            detail="simulated from FiberOps records",
+            detail="simulated from FiberOps records"
+            + ("" if order.broadband_account else " (no account on the order: its number)"),
         )
 
 

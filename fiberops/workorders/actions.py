@@ -72,6 +72,7 @@ class IntakeData:
     plan_mbps: int | None = None
     splitter_port: SplitterPort | None = None
     description: str = ""
+    broadband_account: str = ""
     requires_survey: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -168,6 +169,8 @@ def intake_differences(order: WorkOrder, data: IntakeData) -> dict[str, str | No
                 found[f"customer.{name}"] = None
     if order.plan_mbps != data.plan_mbps:
         found["plan_mbps"] = None if order.plan_mbps is None else str(order.plan_mbps)
+    if order.broadband_account != data.broadband_account:
+        found["broadband_account"] = order.broadband_account
     port, sent_port = order.splitter_port, data.splitter_port
     if (port is None) != (sent_port is None):
         found["resource"] = None if port is None else f"{port.box.code}/{port.number}"
@@ -255,6 +258,7 @@ def _create_order(actor: User, data: IntakeData) -> WorkOrder:
         grid=data.grid,
         customer=customer,
         plan_mbps=data.plan_mbps,
+        broadband_account=data.broadband_account,
         splitter_port=data.splitter_port,
         holds_port=data.splitter_port is not None and policy.holds_port,
         description=data.description,

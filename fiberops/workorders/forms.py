@@ -125,6 +125,12 @@ class ManualOrderForm(forms.Form):
     )
     customer_address = forms.CharField(label=_("customer address"), max_length=255, required=False)
     plan_mbps = forms.IntegerField(label=_("plan (Mbit/s)"), min_value=1, required=False)
+    broadband_account = forms.RegexField(
+        label=_("broadband account"),
+        regex=r"^[A-Za-z0-9@._-]{1,64}$",
+        required=False,
+        error_messages={"invalid": _("Letters, digits and @ . _ - only.")},
+    )
     splitter_box = forms.CharField(label=_("splitter box"), max_length=32, required=False)
     port = forms.IntegerField(label=_("port number"), min_value=1, max_value=256, required=False)
     requires_survey = forms.BooleanField(label=_("requires a survey first"), required=False)
@@ -171,6 +177,7 @@ class ManualOrderForm(forms.Form):
             grid=data["grid"],
             customer=customer,
             plan_mbps=data.get("plan_mbps"),
+            broadband_account=data.get("broadband_account", ""),
             splitter_port=data.get("splitter_port"),
             description=data.get("description", ""),
             requires_survey=data.get("requires_survey", False),

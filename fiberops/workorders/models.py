@@ -57,6 +57,15 @@ class WorkOrder(models.Model):
         related_name="orders",
     )
     plan_mbps = models.PositiveIntegerField(_("plan (Mbit/s)"), null=True, blank=True)
+    broadband_account = models.CharField(
+        _("broadband account"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The PPPoE account the BSS opened for the service (宽带账号), checked in AAA at "
+            "acceptance (R-ACC-2)."
+        ),
+    )
     splitter_port = models.ForeignKey(
         "network.SplitterPort",
         verbose_name=_("splitter port"),

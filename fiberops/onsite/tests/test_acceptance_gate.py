@@ -134,6 +134,8 @@ def test_r_acc_2_aaa_is_synchronised_only_after_the_pppoe_dial_up(world):
     assert "aaa" not in [b["item"] for b in later["blocking"]]
     aaa = [r for r in later["readings"] if r["element"] == "aaa"][0]
     assert aaa["source"] == "adapter" and aaa["values"]["synchronised"] is True
+    # The adapter is asked about the account the BSS opened for the order (宽带账号).
+    assert order.broadband_account and aaa["values"]["account"] == order.broadband_account
 
 
 @time_machine.travel(NOW, tick=False)

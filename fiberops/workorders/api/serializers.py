@@ -76,6 +76,9 @@ class IntakeSerializer(serializers.Serializer):
     )
     customer = CustomerInSerializer(required=False)
     plan_mbps = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
+    broadband_account = serializers.RegexField(
+        r"^[A-Za-z0-9@._-]{1,64}$", max_length=64, required=False
+    )
     resource = ResourceInSerializer(required=False)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     requires_survey = serializers.BooleanField(required=False, default=False)
@@ -124,6 +127,7 @@ class IntakeSerializer(serializers.Serializer):
             grid=data["grid"],
             customer=CustomerData(**customer) if customer else None,
             plan_mbps=data.get("plan_mbps"),
+            broadband_account=data.get("broadband_account", ""),
             splitter_port=data.get("splitter_port"),
             description=data.get("description", ""),
             requires_survey=data.get("requires_survey", False),
@@ -242,6 +246,7 @@ class WorkOrderSerializer(serializers.Serializer):
     area_type = serializers.CharField(source="grid.branch.area_type")
     customer = CustomerOutSerializer(allow_null=True)
     plan_mbps = serializers.IntegerField(allow_null=True)
+    broadband_account = serializers.CharField()
     resource = serializers.SerializerMethodField()
     description = serializers.CharField()
     requires_survey = serializers.BooleanField()

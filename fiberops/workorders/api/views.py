@@ -212,6 +212,7 @@ class WorkOrderViewSet(
                         "lng": "104.036200",
                     },
                     "plan_mbps": 1000,
+                    "broadband_account": "02812345678@cdbb",
                     "resource": {"splitter_box": "WH01-FX-001", "port": 7},
                     "description": "新装1000M宽带",
                 },

@@ -83,6 +83,7 @@ def test_r_ord_2_a_replay_compares_normalised_values(world, stored):
         ({"customer.address": "成都市武侯区另一条街9号"}, "customer.address"),
         ({"customer.lat": "30.700000"}, "customer.lat"),
         ({"plan_mbps": 500}, "plan_mbps"),
+        ({"broadband_account": "other@bb"}, "broadband_account"),
         ({"resource.port": 64}, "resource.port"),
         ({"description": "改为移机"}, "description"),
         ({"description": None}, "description"),  # left out: the stored one is not empty
@@ -121,6 +122,7 @@ def test_r_ord_2_a_conflict_names_every_differing_field_and_echoes_no_personal_v
         order_type="relocation",
         grid="WH-02",
         plan_mbps=200,
+        broadband_account=payload["broadband_account"],
         resource=None,
         description="另一个描述",
     )

@@ -298,6 +298,7 @@
         ${order.is_second_appointment ? `<span class="badge second">${esc(T.secondAppointment)}</span>` : ""}
         <span class="status">${esc(T.status[order.status] || order.status)}</span></div>
       ${order.plan_mbps ? `<p>${esc(T.plan)} ${esc(order.plan_mbps)}M</p>` : ""}
+      ${order.broadband_account ? `<p>${esc(T.broadbandAccount)} ${esc(order.broadband_account)}</p>` : ""}
       ${order.description ? `<p>${esc(order.description)}</p>` : ""}
       ${order.requires_survey ? `<p class="${order.survey_completed_at ? "" : "warn"}">${esc(order.survey_completed_at ? fill(T.surveyDone, { time: when(order.survey_completed_at) }) : T.surveyNeeded)}</p>` : ""}
     </section>`);

@@ -35,6 +35,7 @@ window.STRINGS = {
     phone: "电话",
     address: "地址",
     plan: "带宽",
+    broadbandAccount: "宽带账号",
     description: "说明",
     deadlines: "时限",
     due: "截止 {time}",
