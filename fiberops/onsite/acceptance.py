@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 
 from fiberops.accounts.models import User
 from fiberops.core.errors import RuleViolation
+from fiberops.network.labels import parse_label_payload
 from fiberops.onsite.aaa import aaa_backend
+from fiberops.onsite.audit import read_qr_texts
+from fiberops.onsite.images import decode_photo
 from fiberops.onsite.models import (
     AcceptanceElement,
     AcceptanceReading,
@@ -22,7 +25,7 @@ from fiberops.onsite.models import (
 from fiberops.workorders import acceptance as rules
 from fiberops.workorders import events
 from fiberops.workorders.gates import Blocker
-from fiberops.workorders.guards import guard_order
+from fiberops.workorders.guards import guard_order, require
 from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.states import Status
 
@@ -100,6 +103,7 @@ def record_acceptance(
     actor: User,
     source: str = ReadingSource.TYPED,
     occurred_at: dt.datetime | None = None,
+    evidence: dict | None = None,
 ) -> AcceptanceReading:
     """Record one element's reading on site and its verdict (R-ACC-1..5). A failing reading is
     kept too (it is evidence); the gate looks at the latest of each element."""
@@ -120,7 +124,7 @@ def record_acceptance(
     reading = AcceptanceReading.objects.create(
         order=locked,
         element=element,
-        values=finding.reading,
+        values={**finding.reading, **(evidence or {})},
         source=ReadingSource.ADAPTER if element == AcceptanceElement.AAA else source,
         ok=finding.ok,
         code=finding.code,
@@ -138,6 +142,48 @@ def record_acceptance(
         message=str(finding.message),
     )
     return reading
+
+
+def record_scanned_resource(
+    order: WorkOrder,
+    *,
+    actor: User,
+    image: bytes | None = None,
+    qr_text: str | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> AcceptanceReading:
+    """资源准确 from the machine label (R-RES-2, R-ACC-1): the box and port are read from the
+    label's QR code — decoded here from a picture with zxing-cpp, or as the text the phone's own
+    scanner read — and recorded as a `scanned` resource reading. A picture without a label's
+    code is 422 `label_unreadable`; a label printed for another order is 422
+    `label_other_order` (the neighbour's label was scanned), and nothing is recorded."""
+    require(actor, "order.record_acceptance")
+    texts = [qr_text] if qr_text is not None else read_qr_texts(decode_photo(image or b"").image)
+    codes = [code for code in map(parse_label_payload, texts) if code is not None]
+    if not codes:
+        raise RuleViolation(
+            _("No label QR code could be read: scan the label again, or type the box and port."),
+            code="label_unreadable",
+            qr_codes_found=len(texts),
+        )
+    own = [code for code in codes if code.order == order.bss_order_no]
+    if not own:
+        raise RuleViolation(
+            _("This label belongs to order %(other)s, not to this one.")
+            % {"other": codes[0].order},
+            code="label_other_order",
+            read={"order": codes[0].order, "box": codes[0].box, "port": codes[0].port},
+        )
+    label = own[0]
+    return record_acceptance(
+        order,
+        element=AcceptanceElement.RESOURCE,
+        values={"box": label.box, "port": label.port},
+        actor=actor,
+        source=ReadingSource.SCANNED,
+        occurred_at=occurred_at,
+        evidence={"label": {"order": label.order, "box": label.box, "port": label.port}},
+    )
 
 
 def latest_readings(order: WorkOrder) -> dict[str, AcceptanceReading]:

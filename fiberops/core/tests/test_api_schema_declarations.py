@@ -57,7 +57,7 @@ def test_every_write_takes_json_and_an_idempotency_key_except_the_reveal(schema)
             continue
         if path.endswith("/call/"):  # a call needs nothing but the order in its address
             assert "requestBody" not in operation
-        elif path.endswith("/photos/"):  # a photo is a file: multipart (R-PHO-1)
+        elif path.endswith(("/photos/", "/acceptance/scan/")):  # a picture: multipart (R-PHO-1)
             assert list(operation["requestBody"]["content"]) == ["multipart/form-data"], path
         else:
             assert list(operation["requestBody"]["content"]) == ["application/json"], path
@@ -78,6 +78,7 @@ def test_success_statuses_are_the_real_ones(schema):
     assert success.pop("/api/v1/work-orders/{order_pk}/photos/") == {"200", "201"}
     # a reading is a new record: 201 with the order's acceptance state (issue 8)
     assert success.pop("/api/v1/work-orders/{order_pk}/acceptance/") == {"201"}
+    assert success.pop("/api/v1/work-orders/{order_pk}/acceptance/scan/") == {"201"}
     assert {path: codes for path, codes in success.items() if codes != {"200"}} == {}
 
 

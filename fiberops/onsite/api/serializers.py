@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -91,6 +92,27 @@ class AcceptanceReadingInSerializer(ActionSerializer):
         default=ReadingSource.TYPED,
         help_text="typed, or scanned from the label's QR code (resource).",
     )
+
+
+class LabelScanSerializer(ActionSerializer):
+    """POST body of a label scan (multipart/form-data): a picture of the machine label, or the
+    text of its QR code when the phone decoded it itself; exactly one of the two."""
+
+    file = serializers.FileField(
+        required=False,
+        allow_empty_file=True,
+        help_text="A picture of the label (JPEG, PNG or HEIC, the photo limits apply).",
+    )
+    qr_text = serializers.CharField(
+        required=False, max_length=500, trim_whitespace=False, help_text="The QR code's text."
+    )
+
+    def validate(self, attrs):
+        if ("file" in attrs) == ("qr_text" in attrs):
+            raise serializers.ValidationError(
+                {"file": [_("Send either a picture of the label or the QR code's text.")]}
+            )
+        return attrs
 
 
 class AcceptanceReadingSerializer(serializers.Serializer):

@@ -5,13 +5,19 @@ from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fiberops.core.api import IDEMPOTENCY_KEY_HEADER, READ_ERRORS, WRITE_ERRORS, error_responses
 from fiberops.core.idempotency import IdempotentWritesMixin
-from fiberops.onsite.acceptance import acceptance_blockers, latest_readings, record_acceptance
+from fiberops.onsite.acceptance import (
+    acceptance_blockers,
+    latest_readings,
+    record_acceptance,
+    record_scanned_resource,
+)
 from fiberops.onsite.actions import add_photo
 from fiberops.onsite.api import serializers as s
 from fiberops.onsite.images import FORMATS
@@ -167,6 +173,34 @@ class AcceptanceViewSet(IdempotentWritesMixin, OrderActionMixin, viewsets.ViewSe
         payload = s.AcceptanceReadingInSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         record_acceptance(order, actor=self.actor, **payload.validated_data)
+        return Response(
+            s.AcceptanceStateSerializer(_acceptance_state(order)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        parameters=[ORDER_PK, IDEMPOTENCY_KEY_HEADER],
+        request={"multipart/form-data": s.LabelScanSerializer},
+        responses={201: s.AcceptanceStateSerializer, **error_responses(*WRITE_ERRORS)},
+        description="资源准确 from the machine label's QR code (R-RES-2, R-ACC-1): send a "
+        "picture of the label (`file`, decoded on the server) or the code's text (`qr_text`, "
+        "decoded by the phone). Records a `scanned` resource reading with the label it came "
+        "from. 422 `label_unreadable`: no label code found; 422 `label_other_order`: the label "
+        "was printed for another order. Nothing is recorded on a refusal.",
+    )
+    @action(detail=False, methods=["post"], url_path="scan", parser_classes=[MultiPartParser])
+    def scan(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        payload = s.LabelScanSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        upload = payload.validated_data.get("file")
+        record_scanned_resource(
+            order,
+            actor=self.actor,
+            image=upload.read() if upload is not None else None,
+            qr_text=payload.validated_data.get("qr_text"),
+            occurred_at=payload.validated_data.get("occurred_at"),
+        )
         return Response(
             s.AcceptanceStateSerializer(_acceptance_state(order)).data,
             status=status.HTTP_201_CREATED,
