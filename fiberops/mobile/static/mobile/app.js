@@ -25,6 +25,7 @@
   const state = {
     queue: null, orders: new Map(), staleSince: null, skewMs: 0, waiting: [], refused: [],
     revealed: new Map(), noteLeft: new Set(), signedOut: false, timeline: null,
+    evidence: null, evidenceFor: null,
   };
   const $ = (selector) => document.querySelector(selector);
   const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -348,6 +349,7 @@
         <a class="button" target="_blank" rel="noopener" href="${API}work-orders/${order.id}/service-note.pdf">${esc(T.serviceNote)}</a>
         <button class="primary" data-do="appoint" data-id="${order.id}">${esc(T.bookSecond)}</button></div></section>`);
     }
+    if (hasEvidence(order)) sections.push(evidenceSection(order));
     if (waiting.length) {
       sections.push(`<section class="waiting"><h2>${esc(T.pendingHere)}</h2><ul>${waiting.map((item) => `<li>${esc(item.label)} · ${esc(hm(item.occurred_at))}</li>`).join("")}</ul></section>`);
     }
@@ -424,6 +426,226 @@
     if (Date.parse(ends_at) <= Date.parse(starts_at)) ends_at = atShanghai(shanghai(Date.parse(starts_at) + 86400e3).date, values.end);
     return { starts_at, ends_at };
   }
+
+  // ---- on site: the checklist, the acceptance readings, the photos, the sign-off (issue 8) ---------
+  const ELEMENTS = ["resource", "optical_power", "speed", "ont", "aaa"];
+  const PHOTO_KINDS = ["route", "splitter_label", "ont_stb", "acceptance_form"];
+  const hasEvidence = (order) => ["install", "relocation"].includes(order.order_type) &&
+    ["on_site", "completed", "confirmed", "closed"].includes(order.status);
+
+  /** The order's on-site records, read together; kept until the order is left or written to. */
+  async function loadEvidence(orderId, force = false) {
+    if (!force && state.evidenceFor === orderId) return;
+    state.evidenceFor = orderId;
+    const base = `work-orders/${orderId}/`;
+    const optional = (path) => read(base + path).catch(() => null);
+    const [acceptance, photos, checklist, signOff] = await Promise.all([
+      optional("acceptance/"), optional("photos/"), optional("checklist/"), optional("sign-off/")]);
+    if (state.evidenceFor !== orderId) return; // the technician went elsewhere meanwhile
+    state.evidence = { acceptance, photos, checklist, signOff };
+    if (force) {
+      try { state.orders.set(orderId, await read(base)); } catch (ignored) { /* offline: keep */ }
+    }
+    rerender();
+  }
+
+  async function evidenceWrite(order, path, body, label, multipart = false) {
+    await Outbox.send({ path: `${API}work-orders/${order.id}/${path}/`, body, orderId: order.id, orderNo: order.bss_order_no, label, verb: "evidence", multipart });
+    toast(navigator.onLine ? T.evidence.sending : T.queued);
+    await refreshOutbox();
+  }
+
+  const verdictClass = (ok) => (ok ? "ok" : "bad");
+  function readingText(reading) {
+    const v = reading.values || {};
+    switch (reading.element) {
+      case "resource": return v.used ? v.used.replace("/", " · ") : "";
+      case "optical_power": return v.rx_power_dbm !== undefined ? `${v.rx_power_dbm} dBm` : "";
+      case "speed": return v.measured_mbps !== undefined ? `${v.measured_mbps} Mbps` : "";
+      case "ont": return v.loid ? `LOID ${v.loid}` : "";
+      case "aaa": return v.account || "";
+      default: return "";
+    }
+  }
+
+  function evidenceSection(order) {
+    if (state.evidenceFor !== order.id) loadEvidence(order.id);
+    const evidence = state.evidence;
+    if (!evidence) return `<section class="onsite"><h2>${esc(T.evidence.title)}</h2><p class="muted">${esc(T.loading)}</p></section>`;
+    const onSite = order.status === "on_site";
+    const parts = [`<section class="onsite"><h2>${esc(T.evidence.title)}</h2>`];
+    const blocking = [
+      ...((evidence.checklist && evidence.checklist.blocking) || []),
+      ...((evidence.acceptance && evidence.acceptance.blocking) || []),
+      ...((evidence.signOff && evidence.signOff.blocking) || []),
+    ];
+    const shotKinds = new Set((evidence.photos || []).map((photo) => photo.kind));
+    const missingPhotos = PHOTO_KINDS.filter((kind) => !shotKinds.has(kind));
+    const flagged = (evidence.photos || []).filter((photo) => (photo.flags || []).length);
+    // the checklist (十步法)
+    if (evidence.checklist && evidence.checklist.items) {
+      const items = evidence.checklist.items;
+      const done = items.filter((item) => item.answer).length;
+      parts.push(`<h3>${esc(T.evidence.checklist)} <small>${esc(fill(T.evidence.progress, { done, all: items.length }))}</small></h3><ul class="checklist">`);
+      let phase = null;
+      for (const item of items) {
+        if (item.phase !== phase) {
+          phase = item.phase;
+          parts.push(`<li class="phase">${esc(T.checklistPhase[phase] || phase)}</li>`);
+        }
+        const answered = item.answer ? `<span class="answer ${item.answer === "done" ? "ok" : ""}">${esc(T.checklistAnswer[item.answer] || item.answer)}${item.partner ? ` · ${esc(item.partner)}` : ""}</span>` : "";
+        const buttons = onSite && item.answer !== "done"
+          ? `<button class="small" data-do="tick" data-id="${order.id}" data-item="${esc(item.code)}" data-answer="done">${esc(T.checklistAnswer.done)}</button>` +
+            (item.allows_not_applicable && !item.answer ? ` <button class="small" data-do="tick" data-id="${order.id}" data-item="${esc(item.code)}" data-answer="not_applicable">${esc(T.checklistAnswer.not_applicable)}</button>` : "")
+          : "";
+        parts.push(`<li class="item ${item.answer ? "answered" : ""}" data-item="${esc(item.code)}"><span class="label">${esc(item.label)}${item.required ? "" : ` <small class="muted">${esc(T.evidence.optional)}</small>`}</span> ${answered} ${buttons}</li>`);
+      }
+      parts.push(`</ul>`);
+      if (onSite) parts.push(`<button class="small" data-do="defer" data-id="${order.id}">${esc(T.evidence.defer)}</button>`);
+    }
+    // the acceptance readings (装机挂测四要素)
+    const latest = new Map(((evidence.acceptance && evidence.acceptance.readings) || []).map((r) => [r.element, r]));
+    parts.push(`<h3>${esc(T.evidence.acceptance)}</h3><ul class="readings">`);
+    for (const element of ELEMENTS) {
+      const reading = latest.get(element);
+      const state_ = reading ? `<span class="verdict ${verdictClass(reading.ok)}">${esc(reading.ok ? T.evidence.passed : T.evidence.failed)}</span> ${esc(readingText(reading))}${reading.ok ? "" : `<div class="why">${esc(reading.message)}</div>`}` : `<span class="muted">${esc(T.evidence.noReading)}</span>`;
+      const scan = element === "resource" && onSite
+        ? ` <label class="button small file">${esc(T.evidence.scanLabel)}<input type="file" accept="image/*" capture="environment" data-photo="scan" data-id="${order.id}" hidden></label>` : "";
+      const record = onSite ? `<button class="small" data-do="reading" data-id="${order.id}" data-element="${element}">${esc(element === "aaa" ? T.evidence.askAaa : T.evidence.record)}</button>` : "";
+      parts.push(`<li data-element="${element}"><b>${esc(T.element[element])}</b> ${state_}<div class="tools">${record}${scan}</div></li>`);
+    }
+    parts.push(`</ul>`);
+    // the photos (照片)
+    parts.push(`<h3>${esc(T.evidence.photos)}</h3><ul class="photos">`);
+    for (const kind of PHOTO_KINDS) {
+      const photos = (evidence.photos || []).filter((photo) => photo.kind === kind);
+      const shots = photos.map((photo) => `<figure><img src="${esc(photo.thumbnail_url)}" alt="${esc(T.photoKind[kind])}" loading="lazy">${(photo.flags || []).map((flag) => `<figcaption class="flag">${esc(T.photoFlag[flag] || flag)}</figcaption>`).join("")}</figure>`).join("");
+      const take = onSite || order.status === "completed"
+        ? `<label class="button small file">${esc(photos.length ? T.evidence.retake : T.evidence.take)}<input type="file" accept="image/*" capture="environment" data-photo="${kind}" data-id="${order.id}" hidden></label>` : "";
+      parts.push(`<li data-kind="${kind}"><b>${esc(T.photoKind[kind])}</b> ${photos.length ? "" : `<span class="bad">${esc(T.evidence.missing)}</span>`} ${take}<div class="shots">${shots}</div></li>`);
+    }
+    parts.push(`</ul>`);
+    // the customer's sign-off (满意度, 签字, 业务施工确认单)
+    const signOff = evidence.signOff;
+    if (signOff) {
+      const satisfaction = signOff.satisfaction;
+      parts.push(`<h3>${esc(T.evidence.signOff)}</h3>`);
+      parts.push(`<p>${esc(T.evidence.satisfaction)}：${satisfaction ? `<span class="verdict ${verdictClass(satisfaction.satisfied)}">${esc(satisfaction.satisfied ? T.evidence.satisfied : T.evidence.notSatisfied)}</span>` : `<span class="muted">${esc(T.evidence.notAsked)}</span>`}</p>`);
+      if (["on_site", "completed"].includes(order.status)) {
+        parts.push(`<div class="row"><button class="small" data-do="satisfied" data-id="${order.id}">${esc(T.evidence.satisfied)}</button> <button class="small" data-do="not-satisfied" data-id="${order.id}">${esc(T.evidence.notSatisfied)}</button></div>`);
+      }
+      const confirmation = signOff.confirmation;
+      if (confirmation) {
+        parts.push(`<p>${esc(fill(T.evidence.signedAt, { time: when(confirmation.created_at) }))} <a class="button small" target="_blank" rel="noopener" href="${esc(confirmation.url || `${API}work-orders/${order.id}/confirmation.pdf`)}">${esc(T.evidence.confirmation)}</a></p>`);
+      }
+      if (onSite && satisfaction && satisfaction.satisfied) {
+        parts.push(`<button class="${confirmation ? "small" : "primary wide-blue"}" data-do="sign" data-id="${order.id}">${esc(confirmation ? T.evidence.signAgain : T.evidence.sign)}</button>`);
+      }
+    }
+    // what still stands between the technician and 完工
+    const open = [...blocking.map((b) => b.message), ...missingPhotos.map((kind) => fill(T.evidence.photoMissing, { kind: T.photoKind[kind] })),
+      ...flagged.map((photo) => fill(T.evidence.photoFlagged, { kind: T.photoKind[photo.kind], flags: photo.flags.map((f) => T.photoFlag[f] || f).join("、") }))];
+    const unique = [...new Set(open)];
+    if (order.status === "on_site") {
+      parts.push(unique.length
+        ? `<div class="blocking"><b>${esc(fill(T.evidence.blocking, { n: unique.length }))}</b><ul>${unique.map((m) => `<li>${esc(m)}</li>`).join("")}</ul></div>`
+        : `<p class="ready">${esc(T.evidence.ready)}</p>`);
+    }
+    parts.push(`</section>`);
+    return parts.join("");
+  }
+
+  /** The customer signs on the screen: a canvas in the sheet, sent as a PNG. */
+  function askSignature(order) {
+    const sheet = $("#sheet");
+    sheet.innerHTML = `<form method="dialog"><h2>${esc(T.evidence.sign)}</h2>
+      <p class="muted">${esc(T.evidence.signHint)}</p>
+      <canvas id="signature" width="680" height="340" aria-label="${esc(T.evidence.signHere)}"></canvas>
+      <label for="f-signer">${esc(T.evidence.signerName)}</label><input id="f-signer" name="signer_name" autocomplete="off">
+      <div class="row"><button class="primary" value="ok">${esc(T.evidence.confirmSign)}</button>
+      <button value="clear" formnovalidate>${esc(T.evidence.clear)}</button>
+      <button value="cancel" formnovalidate>${esc(T.cancel)}</button></div></form>`;
+    const canvas = sheet.querySelector("canvas");
+    const pen = canvas.getContext("2d");
+    pen.fillStyle = "#fff";
+    pen.fillRect(0, 0, canvas.width, canvas.height);
+    Object.assign(pen, { lineWidth: 4, lineCap: "round", lineJoin: "round", strokeStyle: "#102040" });
+    let drawing = false;
+    let inked = false;
+    const at = (event) => {
+      const box = canvas.getBoundingClientRect();
+      return [(event.clientX - box.left) * (canvas.width / box.width), (event.clientY - box.top) * (canvas.height / box.height)];
+    };
+    canvas.addEventListener("pointerdown", (event) => { drawing = true; canvas.setPointerCapture(event.pointerId); pen.beginPath(); pen.moveTo(...at(event)); });
+    canvas.addEventListener("pointermove", (event) => { if (!drawing) return; pen.lineTo(...at(event)); pen.stroke(); inked = true; });
+    canvas.addEventListener("pointerup", () => { drawing = false; });
+    return new Promise((resolve) => {
+      sheet.onclose = () => {
+        if (sheet.returnValue === "clear") {
+          resolve(askSignature(order));
+          return;
+        }
+        if (sheet.returnValue !== "ok") return resolve(null);
+        if (!inked) { toast(T.evidence.signFirst); return resolve(null); }
+        resolve({ signature_png: canvas.toDataURL("image/png"), signer_name: sheet.querySelector("#f-signer").value.trim() });
+      };
+      sheet.returnValue = "";
+      sheet.showModal();
+    });
+  }
+
+  const EVIDENCE_VERBS = {
+    tick: async (order, button) => {
+      const body = { item: button.dataset.item, answer: button.dataset.answer };
+      const item = ((state.evidence && state.evidence.checklist && state.evidence.checklist.items) || []).find((i) => i.code === body.item);
+      if (item && item.needs_partner && body.answer === "done") {
+        const values = await ask({ title: item.label, fields: [{ name: "partner", label: T.evidence.partner, required: true }] });
+        if (!values) return;
+        body.partner = values.partner;
+      }
+      await evidenceWrite(order, "checklist", body, item ? item.label : T.evidence.checklist);
+    },
+    defer: async (order) => {
+      const tomorrow = shanghai(serverNow() + 86400e3).date;
+      const values = await ask({ title: T.evidence.defer, intro: `<p class="muted">${esc(T.evidence.deferHint)}</p>`, fields: [
+        { name: "date", label: T.field.date, type: "date", value: tomorrow, required: true },
+        { name: "start", label: T.field.start, type: "time", value: "09:00", required: true },
+        { name: "end", label: T.field.end, type: "time", value: "11:00", required: true },
+        { name: "customer_agreed", label: T.evidence.customerAgreed, type: "select", options: [["yes", T.field.yes2], ["no", T.field.no2]], value: "yes" },
+        { ...reasonField, value: T.evidence.deferReason }] });
+      if (!values) return;
+      await evidenceWrite(order, "safety-deferral", { ...windowOf(values), customer_agreed: values.customer_agreed === "yes", reason: values.reason }, T.evidence.defer);
+    },
+    reading: async (order, button) => {
+      const element = button.dataset.element;
+      const fields = {
+        resource: [{ name: "box", label: T.evidence.box, required: true, value: (order.resource || {}).splitter_box || "" },
+          { name: "port", label: T.evidence.port, type: "number", required: true, value: (order.resource || {}).port || "" }],
+        optical_power: [{ name: "rx_power_dbm", label: T.evidence.rxPower, type: "text", required: true }],
+        speed: [{ name: "measured_mbps", label: T.evidence.speed, type: "text", required: true }],
+        ont: [{ name: "loid", label: "LOID", required: true },
+          { name: "pppoe_dial_ok", label: T.evidence.pppoe, type: "select", options: [["yes", T.evidence.dialOk], ["no", T.evidence.dialFailed]], value: "yes" }],
+        aaa: [],
+      }[element];
+      let values = {};
+      if (fields.length) {
+        values = await ask({ title: T.element[element], fields });
+        if (!values) return;
+      }
+      if (element === "ont") values.pppoe_dial_ok = values.pppoe_dial_ok === "yes";
+      if (element === "resource") values.port = Number(values.port);
+      await evidenceWrite(order, "acceptance", { element, values }, T.element[element]);
+    },
+    satisfied: (order) => evidenceWrite(order, "satisfaction", { satisfied: true }, T.evidence.satisfied),
+    "not-satisfied": async (order) => {
+      const values = await ask({ title: T.evidence.notSatisfied, fields: [{ name: "comment", label: T.evidence.whatToImprove, type: "textarea", required: true }] });
+      if (values) await evidenceWrite(order, "satisfaction", { satisfied: false, comment: values.comment }, T.evidence.notSatisfied);
+    },
+    sign: async (order) => {
+      const values = await askSignature(order);
+      if (values) await evidenceWrite(order, "signature", values, T.evidence.sign);
+    },
+  };
 
   // ---- writes ---------------------------------------------------------------------------------
   async function write(order, verb, body, label) {
@@ -602,6 +824,20 @@
     event.preventDefault();
     const order = state.orders.get(Number(button.dataset.id));
     if (order && VERBS[button.dataset.do]) await VERBS[button.dataset.do](order);
+    else if (order && EVIDENCE_VERBS[button.dataset.do]) await EVIDENCE_VERBS[button.dataset.do](order, button);
+  });
+  document.addEventListener("change", async (event) => {
+    const input = event.target.closest("input[type=file][data-photo]");
+    if (!input || !input.files.length) return;
+    const order = state.orders.get(Number(input.dataset.id));
+    const file = input.files[0];
+    input.value = "";
+    if (!order) return;
+    if (input.dataset.photo === "scan") {
+      await evidenceWrite(order, "acceptance/scan", { file }, T.evidence.scanLabel, true);
+    } else {
+      await evidenceWrite(order, "photos", { kind: input.dataset.photo, file }, fill(T.evidence.photoOf, { kind: T.photoKind[input.dataset.photo] }), true);
+    }
   });
   $(".back").addEventListener("click", (event) => {
     event.preventDefault();
@@ -610,6 +846,8 @@
   window.addEventListener("hashchange", () => {
     state.revealed.clear(); // a revealed phone is shown once, then forgotten
     state.timeline = null;
+    state.evidence = null;
+    state.evidenceFor = null;
     show();
   });
   window.addEventListener("online", async () => {
@@ -620,6 +858,14 @@
   setInterval(tick, 1000);
 
   Outbox.on(async (event) => {
+    if (event.type === "applied" && event.item.verb === "evidence") {
+      await refreshOutbox();
+      if (route().order === event.item.orderId) {
+        if (event.item.path.endsWith("/satisfaction/")) state.orders.delete(event.item.orderId); // may have reopened it
+        return loadEvidence(event.item.orderId, true);
+      }
+      return;
+    }
     if (event.type === "applied" && event.data && event.data.id) {
       const order = event.data;
       const previous = state.orders.get(order.id);

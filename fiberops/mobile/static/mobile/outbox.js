@@ -85,20 +85,23 @@
     for (const listener of listeners) listener(event);
   }
 
-  /** Post one JSON write now (used by the outbox, and directly by the few writes that need the
-      network and must never be stored: the call and the reveal of a phone number). */
-  function post(path, body, key) {
-    return fetch(path, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "Idempotency-Key": key || newKey(),
-        "X-CSRFToken": csrfToken(),
-      },
-      body: JSON.stringify(body),
-    });
+  /** Post one write now (used by the outbox, and directly by the few writes that need the
+      network and must never be stored: the call and the reveal of a phone number). JSON, or
+      multipart/form-data when `multipart` (a photo: its Blob was kept in IndexedDB as it is). */
+  function post(path, body, key, multipart = false) {
+    const headers = { Accept: "application/json", "Idempotency-Key": key || newKey(), "X-CSRFToken": csrfToken() };
+    let payload;
+    if (multipart) {
+      payload = new FormData();
+      for (const [name, value] of Object.entries(body)) {
+        if (value instanceof Blob) payload.append(name, value, value.name || `${name}.jpg`);
+        else if (value !== undefined && value !== null) payload.append(name, String(value));
+      }
+    } else {
+      headers["Content-Type"] = "application/json";
+      payload = JSON.stringify(body);
+    }
+    return fetch(path, { method: "POST", credentials: "same-origin", headers, body: payload });
   }
 
   async function errorOf(response) {
@@ -125,7 +128,7 @@
         if (!item) break;
         let response;
         try {
-          response = await post(item.path, item.body, item.key);
+          response = await post(item.path, item.body, item.key, item.multipart);
         } catch (networkError) {
           return; // no signal: keep it, retried on `online`, on load and every 30 s
         }
@@ -152,7 +155,7 @@
   }
 
   /** Record a write the technician just made and start sending. `action`: {path, body, orderId,
-      orderNo, verb, label}. Resolves with the stored item once it is safe in IndexedDB. */
+      orderNo, verb, label, multipart?}. Resolves with the stored item once it is safe in IndexedDB. */
   async function send(action) {
     const occurredAt = deviceTime(new Date());
     const item = {
@@ -164,6 +167,7 @@
       orderNo: action.orderNo,
       verb: action.verb,
       label: action.label,
+      multipart: Boolean(action.multipart),
     };
     item.seq = await run([OUTBOX], "readwrite", (tx) => asPromise(tx.objectStore(OUTBOX).add(item)));
     emit({ type: "changed" });
