@@ -4,15 +4,13 @@ scanned), the four photos through file inputs, the customer's satisfaction and s
 screen, 完工, and the 业务施工确认单 PDF. Screenshots land in var/screenshots/install-*.png."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
 from django.db import connections
 from django.utils import timezone
-from pypdf import PdfReader
 
-from fiberops.mobile.tests.test_technician_app_browser import SHOTS, sign_in, status_of, tap
+from fiberops.mobile.tests.test_technician_app_browser import SHOTS, sign_in, status_of
 from fiberops.network.labels import label_payload
 from fiberops.network.models import SplitterPort
 from fiberops.onsite.models import AcceptanceReading, Photo
