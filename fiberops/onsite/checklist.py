@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fiberops.accounts.models import User
 from fiberops.core.clock import local_date
@@ -33,6 +34,7 @@ from fiberops.workorders.models import Appointment, Initiator, WorkOrder
 from fiberops.workorders.states import Status
 
 PERMISSION = "order.record_checklist"
+_DEFER_ON_SITE_ONLY = gettext_lazy("Work is deferred for safety from the site only.")
 
 
 @dataclass(frozen=True)
@@ -261,13 +263,13 @@ def defer_for_safety(
     the follow-up is a new window that counts when it comes (docs/kpi.md): deferring counts
     against nobody's 履约率."""
     deferrals: list[SafetyDeferral] = []
+    if order.status != Status.ON_SITE:  # checked again under the lock, below
+        raise IllegalTransition(_DEFER_ON_SITE_ONLY, action="defer_for_safety", status=order.status)
 
     def on_booked(locked: WorkOrder, at: dt.datetime, appointment: Appointment) -> dict:
         if locked.status != Status.ON_SITE:
             raise IllegalTransition(
-                _("Work is deferred for safety from the site only."),
-                action="defer_for_safety",
-                status=locked.status,
+                _DEFER_ON_SITE_ONLY, action="defer_for_safety", status=locked.status
             )
         if customer_agreed is not True:
             raise RuleViolation(
