@@ -302,7 +302,7 @@ CHECKLIST_API = 6
 def test_r_site_1_reading_the_checklist_costs_the_same_few_queries_however_many_answers(world):
     order = order_on_site(world)
     client = world.client(world.technician_user)
-    client.get(url(order))  # the token's first use writes nothing later calls repeat
+    client.get(url(order))  # warm-up: the first request also loads what later ones reuse
 
     with CaptureQueriesContext(connection) as empty:
         assert client.get(url(order)).status_code == 200
