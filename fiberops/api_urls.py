@@ -6,9 +6,11 @@ from rest_framework.routers import DefaultRouter
 from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet
 from fiberops.onsite.api.views import (
     AcceptanceViewSet,
+    ChecklistViewSet,
     PhotoFileView,
     PhotoThumbnailView,
     PhotoViewSet,
+    SafetyDeferralViewSet,
 )
 from fiberops.reporting.api.views import FulfilmentViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
@@ -29,6 +31,14 @@ router.register(
 router.register(r"work-orders/(?P<order_pk>[0-9]+)/photos", PhotoViewSet, basename="photo")
 router.register(
     r"work-orders/(?P<order_pk>[0-9]+)/acceptance", AcceptanceViewSet, basename="acceptance"
+)
+router.register(
+    r"work-orders/(?P<order_pk>[0-9]+)/checklist", ChecklistViewSet, basename="checklist"
+)
+router.register(
+    r"work-orders/(?P<order_pk>[0-9]+)/safety-deferral",
+    SafetyDeferralViewSet,
+    basename="safety-deferral",
 )
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")

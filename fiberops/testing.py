@@ -220,8 +220,9 @@ def dispatch_and_complete(world: World, order: WorkOrder) -> WorkOrder:
 
 def record_acceptance_evidence(order: WorkOrder, actor: User) -> None:
     """Record the acceptance evidence (issue 8) as the technician on site would: every element
-    holding and the four photos; an order without a resource record first gets a free port of
-    its grid by a resource change. The order must be on site."""
+    holding, the four photos and the ten-step checklist (`record_checklist`); an order without a
+    resource record first gets a free port of its grid by a resource change. The order must be
+    on site."""
     from fiberops.network.models import SplitterPort
     from fiberops.onsite.acceptance import record_acceptance
     from fiberops.workorders.actions import change_resource
@@ -251,6 +252,25 @@ def record_acceptance_evidence(order: WorkOrder, actor: User) -> None:
     for element, values in readings:
         record_acceptance(order, element=element, values=values, actor=actor)
     add_evidence_photos(order, actor)
+    record_checklist(order, actor)
+
+
+def record_checklist(order: WorkOrder, actor: User) -> None:
+    """Answer every item of the order's checklist (R-SITE-1..5) in one go, as the technician on
+    site would: done, except a two-person item that may be not applicable (worked alone). The
+    order must be on site; an order type without a checklist records nothing."""
+    from fiberops.onsite.checklist import Answer, record_checklist_items, template_items
+
+    answers = [
+        Answer(
+            item=item.code,
+            answer="not_applicable" if item.needs_partner else "done",
+        )
+        for item in template_items(order)
+        if not item.needs_partner or item.allows_not_applicable
+    ]
+    if answers:
+        record_checklist_items(order, answers, actor=actor)
 
 
 def synthetic_photo(seed: int, *, qr_text: str | None = None) -> bytes:

@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "order.running_late": FIELD,  # R-APT-5
     "order.customer_absent": FIELD,  # R-APT-7
     "order.add_photo": FIELD,  # R-PHO-1..5: evidence photos of the own order's work
+    "order.record_checklist": FIELD,  # R-SITE-1..5: the ten-step checklist of the own order
     # personal data (R-CUS-5): each reveal is logged; auditors and the BSS never unmask
     "customer.reveal": frozenset(
         {
@@ -99,6 +100,7 @@ REFUSALS = {
     "alert.acknowledge": _("Your role may not acknowledge alerts."),
     "kpi.read": _("Your role may not read KPIs."),
     "order.add_photo": _("Only the order's technician adds photos."),
+    "order.record_checklist": _("Only the order's technician answers the checklist."),
     "appointment.monitor": _("Your role may not use the appointment desk."),
 }
 

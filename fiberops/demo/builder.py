@@ -52,7 +52,8 @@ from fiberops.network.labels import label_payload
 from fiberops.network.models import SplitterBox, SplitterPort
 from fiberops.onsite.acceptance import record_acceptance
 from fiberops.onsite.actions import add_photo
-from fiberops.onsite.models import PhotoKind
+from fiberops.onsite.checklist import Answer, record_checklist_items
+from fiberops.onsite.models import ChecklistItem, PhotoKind
 from fiberops.testing import synthetic_photo
 from fiberops.workforce.choices import AreaType
 from fiberops.workforce.models import Branch, Grid, Skill, Team, Technician
@@ -140,6 +141,7 @@ class DemoBuilder:
         self.free_ports: dict[str, list[SplitterPort]] = {}
         self.phones: set[str] = set()
         self._compounds: dict[str, list[tuple[str, float, float, int, int]]] = {}
+        self._checklists: dict[str, list[ChecklistItem]] = {}
 
     def build(self, *, on_first_slice: Callable[[], None] = lambda: None) -> None:
         """The city in one transaction, then the orders through the actions; `on_first_slice`
@@ -497,6 +499,25 @@ class DemoBuilder:
                 actor=technician,
                 occurred_at=at,
             )
+        # The ten-step checklist (R-SITE-1..5), one transaction for all its answers; a
+        # two-person item is not applicable (the technician worked alone).
+        answers = [
+            Answer(item=item.code, answer="not_applicable" if item.needs_partner else "done")
+            for item in self.checklist_items(order.order_type)
+            if not item.needs_partner or item.allows_not_applicable
+        ]
+        if answers:
+            record_checklist_items(order, answers, actor=technician, occurred_at=at)
+
+    def checklist_items(self, order_type: str) -> list[ChecklistItem]:
+        """The checklist of an order type, read once per build (demo speed)."""
+        if order_type not in self._checklists:
+            self._checklists[order_type] = list(
+                ChecklistItem.objects.filter(
+                    template__order_type=order_type, template__active=True, active=True
+                ).order_by("position", "id")
+            )
+        return self._checklists[order_type]
 
     def perform_plan(self, plan: OrderPlan) -> WorkOrder:
         """Create the order through intake and apply its steps through the actions, each by

@@ -17,9 +17,17 @@ class OnsiteConfig(AppConfig):
 
         DESCRIBERS["photo_added"] = describe_photo
 
+        # The ten-step checklist (R-SITE-1..5) gates completing installs and relocations
+        # first (its blockers are listed before the acceptance elements' and the photos').
+        from fiberops.onsite.checklist import checklist_blockers
+        from fiberops.onsite.models import describe_checklist_tick
+        from fiberops.workorders.gates import COMPLETION_GATES
+
+        COMPLETION_GATES["checklist"] = checklist_blockers
+        DESCRIBERS["checklist_recorded"] = describe_checklist_tick
+
         # The acceptance elements gate completing installs and relocations (issue 8).
         from fiberops.onsite.acceptance import acceptance_blockers
-        from fiberops.workorders.gates import COMPLETION_GATES
 
         COMPLETION_GATES["acceptance"] = acceptance_blockers
         from fiberops.onsite.acceptance import photo_blockers

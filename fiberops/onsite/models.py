@@ -1,4 +1,5 @@
-"""On-site evidence: the technician's photos of the work (照片, R-PHO-1..5)."""
+"""On-site work: the technician's photos of the work (照片, R-PHO-1..5), the acceptance readings
+(R-ACC-1..5) and the ten-step visit checklist (十步法, R-SITE-1..5)."""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fiberops.workforce.models import ScopedQuerySet
 from fiberops.workorders.models import WorkOrder
+from fiberops.workorders.states import OrderType
 
 
 class PhotoKind(models.TextChoices):
@@ -182,3 +184,227 @@ class AcceptanceReading(models.Model):
         if self.pk is not None:
             raise TypeError("Acceptance readings are append-only (R-ORD-4).")
         super().save(*args, **kwargs)
+
+
+# --- the visit checklist: 上门实施标准十步法 (R-SITE-1..5) -------------------------------------
+
+
+class ChecklistStep(models.IntegerChoices):
+    """The ten steps of the on-site standard (上门实施标准十步法, R-SITE-1)."""
+
+    APPOINTMENT = 1, _("Make an appointment before the visit")  # 上门之前需预约
+    COMMUNICATE = 2, _("Communicate after entering")  # 入室之后需沟通
+    CAREFUL_WORK = 3, _("Work carefully on site")  # 现场实施需谨慎
+    CABLING = 4, _("Cable to the standard")  # 综合布线需规范
+    SAFETY = 5, _("Follow the safety rules")  # 安全规范需遵守
+    CERTIFY = 6, _("Certify the work when done")  # 实施完毕需认证
+    RECORDS = 7, _("Keep accurate records")  # 准确无误建档案
+    GUIDE_USER = 8, _("Guide the user")  # 指导用户很关键
+    REMIND = 9, _("Remind the user before leaving")  # 结束莫忘再提醒
+    CLEAN_UP = 10, _("Clean up the site")  # 清理现场显素质
+
+
+class ChecklistPhase(models.TextChoices):
+    """When in the visit an item is checked (R-SITE-2, R-SITE-4, R-SITE-5)."""
+
+    BEFORE_ENTRY = "before_entry", _("Before entering")
+    SAFETY = "safety", _("Safety")
+    WORK = "work", _("Work")
+    BEFORE_LEAVING = "before_leaving", _("Before leaving")
+
+
+class ChecklistAnswer(models.TextChoices):
+    DONE = "done", _("Done")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")  # 不适用
+
+
+class ChecklistTemplate(models.Model):
+    """The visit checklist of one order type (现场检查单, R-SITE-1): its items are the ten steps
+    broken down into things a technician ticks on site. Edited in the Django admin; an order
+    whose type has no active template has no checklist and nothing blocks its completion."""
+
+    order_type = models.CharField(
+        _("order type"), max_length=16, choices=OrderType.choices, unique=True
+    )
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        ordering = ["order_type"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """One thing to tick on site (e.g. 穿好鞋套). `code` is stable: answers name the item by it
+    and keep a snapshot of the label, so editing a label does not rewrite history."""
+
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        verbose_name=_("checklist template"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        help_text=_("Stable identifier used by the app and the answers; do not change it."),
+    )
+    step = models.PositiveSmallIntegerField(_("step of the ten"), choices=ChecklistStep.choices)
+    phase = models.CharField(_("phase"), max_length=16, choices=ChecklistPhase.choices)
+    label = models.CharField(_("label"), max_length=200)
+    required = models.BooleanField(_("required"), default=True)
+    allows_not_applicable = models.BooleanField(_("may be answered not applicable"), default=False)
+    needs_partner = models.BooleanField(
+        _("needs a second person"),
+        default=False,
+        help_text=_("Answered done only with a second technician of the same branch present."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["template", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="checklistitem_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class ChecklistTickQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Checklist ticks are append-only (R-ORD-4).")
+
+    def delete(self):
+        raise TypeError("Checklist ticks are append-only (R-ORD-4).")
+
+
+class ChecklistTick(models.Model):
+    """One answer to a checklist item on one visit (R-SITE-1..5): who, when, done or not
+    applicable, and for a two-person item the second technician. Append-only: a later answer
+    to the same item replaces the earlier one for the gate, the earlier stays as history."""
+
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.CASCADE,
+        related_name="checklist_ticks",
+    )
+    visit = models.ForeignKey(
+        "workorders.SiteVisit",
+        verbose_name=_("site visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    item_code = models.SlugField(_("item code"), max_length=40)
+    label = models.CharField(_("label (as answered)"), max_length=200)
+    answer = models.CharField(_("answer"), max_length=16, choices=ChecklistAnswer.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    partner = models.ForeignKey(
+        "workforce.Technician",
+        verbose_name=_("second person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("ticked at"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ChecklistTickQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
+        ordering = ["order", "recorded_at", "id"]
+        indexes = [models.Index(fields=["order", "item_code"], name="tick_order_item")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.item_code} {self.answer}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Checklist ticks are append-only (R-ORD-4).")
+        super().save(*args, **kwargs)
+
+
+class SafetyDeferral(models.Model):
+    """The work was deferred to a later day because safety could not be ensured on site, with
+    the customer's agreement (R-SITE-4: 夜间作业…不能确保安全的情况下，和用户沟通协调第二天处理).
+    `appointment` is the follow-up visit it booked. Append-only."""
+
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.CASCADE,
+        related_name="safety_deferrals",
+    )
+    visit = models.ForeignKey(
+        "workorders.SiteVisit",
+        verbose_name=_("site visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    item_code = models.SlugField(_("safety item"), max_length=40, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    customer_agreed = models.BooleanField(_("customer agreed"))
+    appointment = models.ForeignKey(
+        "workorders.Appointment",
+        verbose_name=_("follow-up appointment"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("deferred at"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("safety deferral")
+        verbose_name_plural = _("safety deferrals")
+        ordering = ["order", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(customer_agreed=True), name="safetydeferral_customer_agreed"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Safety deferrals are append-only (R-ORD-4).")
+        super().save(*args, **kwargs)
+
+
+def describe_checklist_tick(data: dict) -> str:
+    """The timeline's label of a `checklist_recorded` event ("穿好鞋套 · 完成")."""
+    answer = data.get("answer")
+    parts = [str(data.get("label", data.get("item", "")))]
+    if answer in ChecklistAnswer.values:
+        parts.append(str(ChecklistAnswer(answer).label))
+    if data.get("partner"):
+        parts.append(str(data["partner"]))
+    return " · ".join(part for part in parts if part)

@@ -422,10 +422,16 @@ def book_appointment(
     occurred_at=None,
     reason: str = "",
     initiated_by: str = Initiator.CUSTOMER,
+    on_booked: Callable[[WorkOrder, dt.datetime, Appointment], dict] | None = None,
 ) -> WorkOrder:
     """Book the visit's window agreed with the customer (R-APT-1): a new `Appointment` row. A
     pending one it replaces was changed at the customer's request unless `initiated_by` says
-    the technician (then R-APT-6's notice rule decides, as in `reschedule_appointment`)."""
+    the technician (then R-APT-6's notice rule decides, as in `reschedule_appointment`).
+
+    `on_booked(locked, at, appointment)`: for a verb of another app that books as part of its
+    own work (onsite's safety deferral, R-SITE-4): it runs under the same lock and transaction
+    after the booking, may refuse (everything is rolled back), and the details it returns join
+    the event's."""
 
     def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
         # Moving a pending appointment is `reschedule`, which says who asked: booking over it
@@ -452,6 +458,8 @@ def book_appointment(
         }
         if previous is not None:
             window["previous_outcome"] = previous.outcome
+        if on_booked is not None:
+            window.update(on_booked(locked, at, appointment))
         return ["appointment_starts_at", "appointment_ends_at"], window
 
     return _apply_transition(

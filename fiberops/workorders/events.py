@@ -212,6 +212,30 @@ def photo_added(
     )
 
 
+def checklist_recorded(
+    order: WorkOrder,
+    *,
+    actor,
+    at: dt.datetime,
+    item: str,
+    label: str,
+    answer: str,
+    note: str = "",
+    partner: str | None = None,
+) -> OrderEvent:
+    """A checklist item of the ten steps was answered on site (R-SITE-1..5): done or not
+    applicable; `partner` is the second technician's staff number for a two-person item."""
+    return _create(
+        order,
+        EventKind.CHECKLIST_RECORDED,
+        actor=actor,
+        at=at,
+        action="record_checklist_item",
+        note=note,
+        data={"item": item, "label": label, "answer": answer, "partner": partner},
+    )
+
+
 def acceptance_recorded(
     order: WorkOrder, *, actor, at: dt.datetime, element: str, ok: bool, code: str, message: str
 ) -> OrderEvent:

@@ -168,6 +168,7 @@ class EventKind(models.TextChoices):
     ACCEPTANCE_RECORDED = "acceptance_recorded", _("Acceptance reading")
     RESOURCE_CHANGED = "resource_changed", _("Resource changed")
     PHOTO_ADDED = "photo_added", _("Photo added")
+    CHECKLIST_RECORDED = "checklist_recorded", _("Checklist item answered")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACH = "sla_breach", _("SLA breach")
     CALENDAR_RECALCULATED = "calendar_recalculated", _("Deadline recalculated")

@@ -79,6 +79,9 @@ def test_success_statuses_are_the_real_ones(schema):
     # a reading is a new record: 201 with the order's acceptance state (issue 8)
     assert success.pop("/api/v1/work-orders/{order_pk}/acceptance/") == {"201"}
     assert success.pop("/api/v1/work-orders/{order_pk}/acceptance/scan/") == {"201"}
+    # an answer is a new tick; a deferral books a new appointment (R-SITE-1..5)
+    assert success.pop("/api/v1/work-orders/{order_pk}/checklist/") == {"201"}
+    assert success.pop("/api/v1/work-orders/{order_pk}/safety-deferral/") == {"201"}
     assert {path: codes for path, codes in success.items() if codes != {"200"}} == {}
 
 

@@ -1,4 +1,5 @@
-"""API shapes of evidence photos (R-PHO-1..5)."""
+"""API shapes of on-site work: evidence photos (R-PHO-1..5), acceptance readings (R-ACC-1..5)
+and the visit checklist (R-SITE-1..5)."""
 
 from decimal import Decimal
 
@@ -8,8 +9,16 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from fiberops.core.api import ShanghaiDateTimeField
-from fiberops.onsite.models import AcceptanceElement, Photo, PhotoFlag, PhotoKind, ReadingSource
-from fiberops.workorders.api.serializers import ActionSerializer
+from fiberops.onsite.models import (
+    AcceptanceElement,
+    ChecklistAnswer,
+    ChecklistPhase,
+    Photo,
+    PhotoFlag,
+    PhotoKind,
+    ReadingSource,
+)
+from fiberops.workorders.api.serializers import ActionSerializer, AppointSerializer
 
 
 class PhotoUploadSerializer(ActionSerializer):
@@ -139,3 +148,92 @@ class AcceptanceStateSerializer(serializers.Serializer):
 
     readings = AcceptanceReadingSerializer(many=True)
     blocking = BlockerSerializer(many=True)
+
+
+# --- the visit checklist (上门实施标准十步法, R-SITE-1..5) ----------------------------------
+
+
+class ChecklistAnswerInSerializer(ActionSerializer):
+    """One answer: the item's `code`, `done` or `not_applicable` (where the item allows it); a
+    two-person item answered done names the second technician by id (`partner`)."""
+
+    item = serializers.SlugField(max_length=40, help_text="The item's code.")
+    answer = serializers.ChoiceField(choices=ChecklistAnswer.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    partner = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="The second technician's id (another active technician of the same branch).",
+    )
+
+
+class PartnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    staff_no = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ChecklistTickSerializer(serializers.Serializer):
+    """One recorded answer: who and when (R-SITE-1..5)."""
+
+    id = serializers.IntegerField()
+    item = serializers.CharField(source="item_code")
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The item's label when it was answered."
+    )
+    answer = serializers.ChoiceField(choices=ChecklistAnswer.choices)
+    note = serializers.CharField()
+    partner = PartnerSerializer(allow_null=True)
+    recorded_by = serializers.CharField(source="recorded_by.username")
+    occurred_at = ShanghaiDateTimeField()
+    recorded_at = ShanghaiDateTimeField()
+
+
+class ChecklistLineSerializer(serializers.Serializer):
+    """An item of the order's checklist with its latest answer on the current visit (null
+    fields when not answered yet)."""
+
+    code = serializers.CharField()
+    step = serializers.IntegerField(min_value=1, max_value=10)
+    step_name = serializers.CharField(help_text="The step of the ten (十步法).")
+    phase = serializers.ChoiceField(choices=ChecklistPhase.choices)
+    label = serializers.CharField()  # type: ignore[assignment]
+    required = serializers.BooleanField()  # type: ignore[assignment]
+    allows_not_applicable = serializers.BooleanField()
+    needs_partner = serializers.BooleanField()
+    answer = serializers.ChoiceField(choices=ChecklistAnswer.choices, allow_null=True)
+    note = serializers.CharField(allow_null=True)
+    partner = PartnerSerializer(allow_null=True)
+    recorded_by = serializers.CharField(allow_null=True)
+    recorded_at = ShanghaiDateTimeField(allow_null=True)
+
+
+class ChecklistBlockerSerializer(serializers.Serializer):
+    item = serializers.CharField(help_text="checklist:<code>")
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+@extend_schema_serializer(many=False)  # the `list` action answers one object, not a list
+class ChecklistStateSerializer(serializers.Serializer):
+    """The order's checklist in its template's order and what of it still blocks completion."""
+
+    items = ChecklistLineSerializer(many=True)
+    blocking = ChecklistBlockerSerializer(many=True)
+
+
+class SafetyDeferralInSerializer(AppointSerializer):
+    """Defer the work to a later day because safety cannot be ensured (R-SITE-4): the reason,
+    the customer's agreement (must be true) and the follow-up window."""
+
+    reason = serializers.CharField(max_length=500)
+    customer_agreed = serializers.BooleanField(help_text="Must be true: the customer agreed.")
+    item = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The safety item that could not be ensured (e.g. night_work_safe), optional.",
+    )

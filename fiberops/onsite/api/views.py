@@ -20,8 +20,10 @@ from fiberops.onsite.acceptance import (
 )
 from fiberops.onsite.actions import add_photo
 from fiberops.onsite.api import serializers as s
+from fiberops.onsite.checklist import checklist_state, defer_for_safety, record_checklist_item
 from fiberops.onsite.images import FORMATS
-from fiberops.onsite.models import AcceptanceElement, Photo
+from fiberops.onsite.models import AcceptanceElement, ChecklistStep, Photo
+from fiberops.workorders.api.serializers import AppointmentOutSerializer
 from fiberops.workorders.api.views import OrderActionMixin, json_body
 
 ORDER_PK = OpenApiParameter("order_pk", int, OpenApiParameter.PATH, description="The order's id.")
@@ -204,4 +206,93 @@ class AcceptanceViewSet(IdempotentWritesMixin, OrderActionMixin, viewsets.ViewSe
         return Response(
             s.AcceptanceStateSerializer(_acceptance_state(order)).data,
             status=status.HTTP_201_CREATED,
+        )
+
+
+def _checklist_state(order) -> dict:
+    state = checklist_state(order)
+    lines = []
+    for item in state.items:
+        tick = state.latest.get(item.code)
+        lines.append(
+            {
+                "code": item.code,
+                "step": item.step,
+                "step_name": str(ChecklistStep(item.step).label),
+                "phase": item.phase,
+                "label": item.label,
+                "required": item.required,
+                "allows_not_applicable": item.allows_not_applicable,
+                "needs_partner": item.needs_partner,
+                "answer": tick.answer if tick else None,
+                "note": tick.note if tick else None,
+                "partner": tick.partner if tick else None,
+                "recorded_by": tick.recorded_by.username if tick else None,
+                "recorded_at": tick.recorded_at if tick else None,
+            }
+        )
+    return {"items": lines, "blocking": [blocker.as_dict() for blocker in state.blockers()]}
+
+
+class ChecklistViewSet(IdempotentWritesMixin, OrderActionMixin, viewsets.ViewSet):
+    """The ten-step visit checklist of one order (上门实施标准十步法, R-SITE-1..5)."""
+
+    @extend_schema(
+        parameters=[ORDER_PK],
+        responses={200: s.ChecklistStateSerializer, **error_responses(*READ_ERRORS)},
+        description="The items of the checklist of the order's type, in order, each with its "
+        "latest answer on the current visit, and every required item that still blocks "
+        "completing the order (`complete` answers 409 `completion_blocked` with them first). "
+        "An order type without an active checklist template: both lists empty.",
+    )
+    def list(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        return Response(s.ChecklistStateSerializer(_checklist_state(order)).data)
+
+    @extend_schema(
+        parameters=[ORDER_PK, IDEMPOTENCY_KEY_HEADER],
+        request=json_body(s.ChecklistAnswerInSerializer),
+        responses={201: s.ChecklistTickSerializer, **error_responses(*WRITE_ERRORS)},
+        description="Answer one item on site (the order's technician): `done`, or "
+        "`not_applicable` where the item allows it. Each answer is kept with who and when; the "
+        "latest counts. Refusals: 422 `unknown_checklist_item`, `not_applicable_refused`, "
+        "`partner_required` (a two-person item answered done without `partner`), "
+        "`partner_invalid` (not another active technician of the order's branch); 409 "
+        "`illegal_transition` when the order is not on site.",
+    )
+    def create(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        payload = s.ChecklistAnswerInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        tick = record_checklist_item(order, actor=self.actor, **payload.validated_data)
+        return Response(s.ChecklistTickSerializer(tick).data, status=status.HTTP_201_CREATED)
+
+
+class SafetyDeferralViewSet(IdempotentWritesMixin, OrderActionMixin, viewsets.ViewSet):
+    """Deferring the work for safety with the customer's agreement (R-SITE-4)."""
+
+    @extend_schema(
+        parameters=[ORDER_PK, IDEMPOTENCY_KEY_HEADER],
+        request=json_body(s.SafetyDeferralInSerializer),
+        responses={
+            201: OpenApiResponse(
+                AppointmentOutSerializer, description="The follow-up appointment it booked."
+            ),
+            **error_responses(*WRITE_ERRORS),
+        },
+        description="Safety cannot be ensured on site (night work, height, weather): the work is "
+        "deferred to a later day with the customer's agreement and the follow-up visit is "
+        "booked (the order goes from on site to appointed; the customer gets the booking "
+        "message). Refusals: 422 `customer_agreement_required` (`customer_agreed` not true), "
+        "`reason_required`, `deferral_same_day` (the window must start on a later day, "
+        "Shanghai time), `unknown_checklist_item` (`item` is not a safety item of the "
+        "order's checklist); 409 `illegal_transition` when not on site.",
+    )
+    def create(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        payload = s.SafetyDeferralInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        deferral = defer_for_safety(order, actor=self.actor, **payload.validated_data)
+        return Response(
+            AppointmentOutSerializer(deferral.appointment).data, status=status.HTTP_201_CREATED
         )

@@ -6,8 +6,14 @@ import datetime as dt
 import time_machine
 
 from fiberops.network.models import SplitterPort
-from fiberops.onsite.models import AcceptanceReading
-from fiberops.testing import World, add_evidence_photos, make_order, synthetic_photo
+from fiberops.onsite.models import AcceptanceReading, ChecklistItem
+from fiberops.testing import (
+    World,
+    add_evidence_photos,
+    make_order,
+    record_checklist,
+    synthetic_photo,
+)
 from fiberops.workorders.actions import dispatch_order, perform
 from fiberops.workorders.models import WorkOrder
 
@@ -18,7 +24,11 @@ def url(order, action=""):
     return f"/api/v1/work-orders/{order.pk}/{action}"
 
 
-def on_site(world: World, order_type: str = "install", port_number: int = 7) -> WorkOrder:
+def on_site(
+    world: World, order_type: str = "install", port_number: int = 7, *, checklist: bool = True
+) -> WorkOrder:
+    """An order checked in on site; its ten-step checklist answered unless `checklist` is
+    False (these tests are about the acceptance elements and the photos)."""
     port = SplitterPort.objects.get(box=world.box, number=port_number)
     order = make_order(
         world, order_type=order_type, accepted_at=NOW - dt.timedelta(hours=2), splitter_port=port
@@ -26,6 +36,8 @@ def on_site(world: World, order_type: str = "install", port_number: int = 7) -> 
     dispatch_order(order, technician=world.technician, actor=world.dispatcher)
     for action in ["accept", "depart", "arrive"]:
         perform(order, action, actor=world.technician_user)
+    if checklist:
+        record_checklist(order, world.technician_user)
     return order
 
 
@@ -49,12 +61,15 @@ def record_all_holding(world, order, *, port=7):
 
 @time_machine.travel(NOW, tick=False)
 def test_r_acc_completion_without_evidence_lists_every_missing_element(world):
-    order = on_site(world)
+    order = on_site(world, checklist=False)
     response = world.client(world.technician_user).post(url(order, "complete/"), {})
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "completion_blocked"
+    checklist = ChecklistItem.objects.filter(template__order_type="install").order_by("position")
     assert [(b["item"], b["code"]) for b in error["blocking"]] == [
+        # the ten-step checklist first (R-SITE-1), then the elements, then the photos
+        *((f"checklist:{item.code}", "checklist_missing") for item in checklist),
         ("resource", "missing"),
         ("aaa", "missing"),
         ("optical_power", "missing"),
