@@ -64,6 +64,9 @@ class ElementRow:
     element: str
     label: str
     reading: AcceptanceReading | None
+    #: A failed reading that no longer blocks: the resource record was corrected since (the
+    #: gate judges the resource reading again against the record as it is now).
+    settled: bool = False
 
     @property
     def values(self) -> list[str]:
@@ -88,10 +91,13 @@ def evidence_section(request: HttpRequest, order: WorkOrder) -> dict | None:
         Prefetch("photos", queryset=Photo.objects.select_related("uploaded_by")),
     )
     latest = latest_readings(order)
-    elements = [
-        ElementRow(element.value, str(element.label), latest.get(element.value))
-        for element in AcceptanceElement
-    ]
+    blockers = completion_blockers(order)
+    blocking = {blocker.item for blocker in blockers}
+    elements = []
+    for element in AcceptanceElement:
+        reading = latest.get(element.value)
+        settled = reading is not None and not reading.ok and element.value not in blocking
+        elements.append(ElementRow(element.value, str(element.label), reading, settled))
     required = settings.COMPLETION_REQUIRED_PHOTOS
     photos = sorted(order.photos.all(), key=lambda photo: (photo.uploaded_at, photo.pk))
     slots = {
@@ -109,7 +115,7 @@ def evidence_section(request: HttpRequest, order: WorkOrder) -> dict | None:
         "order": order,
         "elements": elements,
         "slots": ordered,
-        "blockers": completion_blockers(order),
+        "blockers": blockers,
         "completed": order.completed_at is not None,
     }
 

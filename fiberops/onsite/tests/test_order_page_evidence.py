@@ -87,3 +87,32 @@ def test_r_ord_4_the_evidence_section_costs_the_same_queries_with_more_photos(wo
     assert section(response).count("<figure") == 2 + 5
     assert few == many
     assert few <= ORDER_DETAIL_PAGE_WITH_EVIDENCE
+
+
+def test_r_acc_1_a_resource_mismatch_settled_by_a_resource_change_shows_as_passed(world):
+    import time_machine
+
+    from fiberops.onsite.acceptance import record_acceptance
+    from fiberops.onsite.tests.evidence_helpers import order_on_site
+    from fiberops.onsite.tests.helpers import UPLOAD_AT
+    from fiberops.workorders.actions import change_resource
+
+    order = order_on_site(world, port_number=7)
+    tech = world.technician_user
+    with time_machine.travel(UPLOAD_AT, tick=False):
+        record_acceptance(
+            order, element="resource", values={"box": world.box.code, "port": 9}, actor=tech
+        )
+    client = login(world.dispatcher)
+
+    def resource_row() -> str:
+        html = section(client.get(f"/orders/{order.pk}/"))
+        return html.split('data-element="resource"', 1)[1].split("</tr>", 1)[0], html
+
+    row, html = resource_row()
+    assert "verdict-failed" in row and 'data-item="resource"' in html
+    with time_machine.travel(UPLOAD_AT, tick=False):
+        change_resource(order, box=world.box.code, port=9, reason="7号端口损坏", actor=tech)
+    row, html = resource_row()
+    assert "verdict-ok" in row and "settled" in row
+    assert 'data-item="resource"' not in html
