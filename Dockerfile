@@ -11,7 +11,9 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 RUN pip install --no-cache-dir --no-deps -e . \
     && SECRET_KEY=build-time-only-nothing-is-signed python manage.py collectstatic --noinput -v 0 \
-    && python -m compileall -q fiberops
+    && python -m compileall -q fiberops \
+    && mkdir -p /app/var/media && chown fiberops /app/var/media
+# (a new named volume mounted at /app/var/media copies this directory's owner: the app may write)
 
 USER fiberops
 EXPOSE 8000

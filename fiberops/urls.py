@@ -34,6 +34,7 @@ urlpatterns = [
     path("alerts/", include("fiberops.sla.urls")),
     path("m/", include("fiberops.mobile.urls")),
     path("kpis/", include("fiberops.reporting.urls")),
+    path("photos/", include("fiberops.onsite.urls")),
     path("", include("fiberops.dispatch.urls")),
     path("", include("fiberops.workorders.urls")),
     *auth_urlpatterns,

@@ -78,6 +78,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "appointment.monitor": frozenset(
         {Role.ADMIN, Role.BRANCH_MANAGER, Role.DISPATCHER, Role.TEAM_LEADER}
     ),
+    # the auditor's page of flagged photos (R-PHO-4), within the user's scope
+    "photo.audit": frozenset({Role.ADMIN, Role.BRANCH_MANAGER, Role.QUALITY_AUDITOR}),
     # what the SMS gateway sent to customers (R-APT-3..6), masked, within the order scope
     "message.read_outbox": frozenset(
         {
@@ -102,6 +104,7 @@ REFUSALS = {
     "order.add_photo": _("Only the order's technician adds photos."),
     "order.record_checklist": _("Only the order's technician answers the checklist."),
     "appointment.monitor": _("Your role may not use the appointment desk."),
+    "photo.audit": _("Your role may not audit photos."),
 }
 
 

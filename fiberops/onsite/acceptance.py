@@ -187,8 +187,11 @@ def record_scanned_resource(
 
 
 def latest_readings(order: WorkOrder) -> dict[str, AcceptanceReading]:
+    """The latest reading of each element. Sorted here, not by the query, so that readings
+    prefetched with the order (the order page's evidence section) cost no query."""
     latest: dict[str, AcceptanceReading] = {}
-    for reading in order.acceptance_readings.order_by("recorded_at", "id"):
+    readings = order.acceptance_readings.all()
+    for reading in sorted(readings, key=lambda reading: (reading.recorded_at, reading.pk)):
         latest[reading.element] = reading
     return latest
 

@@ -35,6 +35,14 @@ class OnsiteConfig(AppConfig):
         COMPLETION_GATES["photos"] = photo_blockers
         checks.register(check_photo_settings)
 
+        # The order page's 现场证据 section (this app's template and context, issue 8).
+        from fiberops.onsite.views import evidence_section
+        from fiberops.workorders.sections import ORDER_PAGE_SECTIONS, OrderPageSection
+
+        ORDER_PAGE_SECTIONS["evidence"] = OrderPageSection(
+            "onsite/_evidence_section.html", evidence_section
+        )
+
 
 def check_photo_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Refuse a slot or flag in the completion gate's settings that does not exist: a typo

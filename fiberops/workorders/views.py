@@ -15,6 +15,7 @@ from fiberops.sla import queries as sla_queries
 from fiberops.workorders import actions
 from fiberops.workorders.forms import DispatchForm, ManualOrderForm, OrderFilterForm, ReasonForm
 from fiberops.workorders.models import SuspensionInitiator, WorkOrder
+from fiberops.workorders.sections import page_sections
 from fiberops.workorders.states import TRANSITIONS
 from fiberops.workorders.timeline import order_timeline
 
@@ -134,6 +135,7 @@ def order_detail(request, pk):
             if a in allowed and _may(request.user, a)
         ],
         "revealed": request.session.pop(f"revealed-{order.pk}", None),
+        "sections": page_sections(request, order),
     }
     return render(request, "workorders/order_detail.html", context)
 

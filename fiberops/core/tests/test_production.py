@@ -119,3 +119,11 @@ def test_compose_runs_the_app_the_worker_and_postgresql_from_real_commands():
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://")
         assert "SECRET_KEY" in env
+
+
+def test_compose_keeps_the_photos_in_a_named_media_volume():
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    app = compose["services"]["app"]
+    media_root = app["environment"]["MEDIA_ROOT"]
+    assert f"media:{media_root}" in app["volumes"]
+    assert "media" in compose["volumes"]
