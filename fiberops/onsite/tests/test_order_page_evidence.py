@@ -10,7 +10,8 @@ from fiberops.workorders.tests.test_query_counts import ORDER_DETAIL_PAGE, count
 #: The order page of an install: the fault's ceiling and the section's two queries (the readings;
 #: the photos with their uploaders — prefetched onto the order, so the gates read them again for
 #: free). Other gates registered later add their own.
-ORDER_DETAIL_PAGE_WITH_EVIDENCE = ORDER_DETAIL_PAGE + 2
+# + readings and photos (prefetched), + the checklist gate (its template and its ticks)
+ORDER_DETAIL_PAGE_WITH_EVIDENCE = ORDER_DETAIL_PAGE + 4
 
 
 def login(user, language: str = "en") -> Client:
