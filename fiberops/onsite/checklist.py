@@ -46,6 +46,8 @@ class Answer:
     answer: str
     note: str = ""
     partner: int | None = None
+    #: The second technician by staff number (工号), as a technician on site knows them.
+    partner_staff_no: str = ""
 
 
 def template_items(order: WorkOrder) -> list[ChecklistItem]:
@@ -122,15 +124,18 @@ def _partner(locked: WorkOrder, item: ChecklistItem, answer: Answer) -> Technici
     order's branch (R-SITE-4: 低压带电或雷雨天气作业须两人)."""
     if not item.needs_partner or answer.answer != ChecklistAnswer.DONE:
         return None
-    if answer.partner is None:
+    if answer.partner is None and not answer.partner_staff_no:
         raise RuleViolation(
             _("“%(label)s” needs a second technician: give who worked with you.")
             % {"label": item.label},
             code="partner_required",
             fields={"partner": [_("Required for this item.")]},
         )
+    who: dict[str, int | str] = {"pk": answer.partner} if answer.partner is not None else {}
+    if answer.partner_staff_no:
+        who["staff_no"] = answer.partner_staff_no
     partner = Technician.objects.filter(
-        pk=answer.partner, is_active=True, team__grid__branch_id=locked.grid.branch_id
+        **who, is_active=True, team__grid__branch_id=locked.grid.branch_id
     ).first()
     if partner is None or partner.pk == locked.technician_id:
         raise RuleViolation(
@@ -228,12 +233,21 @@ def record_checklist_item(
     actor: User,
     note: str = "",
     partner: int | None = None,
+    partner_staff_no: str = "",
     occurred_at: dt.datetime | None = None,
 ) -> ChecklistTick:
     """Record one answer (the API's write): see `record_checklist_items`."""
     [tick] = record_checklist_items(
         order,
-        [Answer(item=item, answer=answer, note=note, partner=partner)],
+        [
+            Answer(
+                item=item,
+                answer=answer,
+                note=note,
+                partner=partner,
+                partner_staff_no=partner_staff_no,
+            )
+        ],
         actor=actor,
         occurred_at=occurred_at,
     )

@@ -167,6 +167,13 @@ class ChecklistAnswerInSerializer(ActionSerializer):
         min_value=1,
         help_text="The second technician's id (another active technician of the same branch).",
     )
+    partner_staff_no = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Or the second technician's staff number (工号), as the phone asks for it.",
+    )
 
 
 class PartnerSerializer(serializers.Serializer):

@@ -201,10 +201,12 @@ def test_r_site_4_the_two_person_item_needs_another_active_technician_of_the_bra
     world.other_team_technician.save(update_fields=["is_active"])
     inactive = answer(world, order, item, partner=world.other_team_technician.pk)
     unknown = answer(world, order, item, partner=999_999)
+    unknown_staff_no = answer(world, order, item, partner_staff_no="NOSUCH")
+    rural_staff_no = answer(world, order, item, partner_staff_no=world.rural_technician.staff_no)
 
     assert missing.status_code == 422
     assert missing.json()["error"]["code"] == "partner_required"
-    for refused in (myself, rural, inactive, unknown):
+    for refused in (myself, rural, inactive, unknown, unknown_staff_no, rural_staff_no):
         assert refused.status_code == 422
         assert refused.json()["error"]["code"] == "partner_invalid"
     assert ChecklistTick.objects.filter(order=order).count() == 0
@@ -315,3 +317,12 @@ def test_r_site_1_reading_the_checklist_costs_the_same_few_queries_however_many_
     assert response.json()["blocking"] == []
 
     assert len(empty) == len(full) <= CHECKLIST_API
+
+
+def test_r_site_4_the_phone_names_the_second_person_by_staff_number(world):
+    order = order_on_site(world)
+    done = answer(
+        world, order, "two_person_live_or_storm", partner_staff_no=world.teammate.staff_no
+    )
+    assert done.status_code == 201, done.content
+    assert done.json()["partner"]["id"] == world.teammate.pk

@@ -601,7 +601,7 @@
       if (item && item.needs_partner && body.answer === "done") {
         const values = await ask({ title: item.label, fields: [{ name: "partner", label: T.evidence.partner, required: true }] });
         if (!values) return;
-        body.partner = values.partner;
+        body.partner_staff_no = values.partner;
       }
       await evidenceWrite(order, "checklist", body, item ? item.label : T.evidence.checklist);
     },
