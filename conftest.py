@@ -24,6 +24,29 @@ def _media_in_a_temporary_directory(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time():
+    """The live server of the browser tests answers one request at a time. With the in-memory
+    SQLite test database every server thread shares one connection, so a page's parallel
+    requests (the phone app reads an order's evidence in parallel while the outbox posts)
+    interleave their transactions: a session read inside another request's transaction came
+    back empty, and the browser lost its session cookie. On PostgreSQL each thread has its own
+    connection; serial answers keep both runs alike."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # LiveServerThread.run installs the shared connections in its own thread, which is
+            # where a serial server handles every request.
+            super().__init__(*args, **kwargs)
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture
 def world(db) -> World:
     return make_world()

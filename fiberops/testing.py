@@ -74,7 +74,18 @@ class World:
         return client
 
 
+def restore_seeded_rows() -> None:
+    """Put back the rows data migrations seed (the install/relocation checklists), idempotently:
+    a transactional test's flush deletes them for the tests that follow it."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("fiberops.onsite.migrations.0003_checklist").seed_checklists(apps, None)
+
+
 def make_world() -> World:
+    restore_seeded_rows()
     urban = Branch.objects.create(code="WH", name="武侯区", area_type="urban")
     rural = Branch.objects.create(code="PJ", name="蒲江县", area_type="rural")
     grid = Grid.objects.create(code="WH-01", name="红牌楼网格", branch=urban)

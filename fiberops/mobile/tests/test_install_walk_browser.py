@@ -13,7 +13,7 @@ from django.utils import timezone
 from fiberops.mobile.tests.test_technician_app_browser import SHOTS, sign_in, status_of
 from fiberops.network.labels import label_payload
 from fiberops.network.models import SplitterPort
-from fiberops.onsite.models import AcceptanceReading, Photo
+from fiberops.onsite.models import AcceptanceReading, ChecklistItem, ChecklistTick, Photo
 from fiberops.testing import PHONE_CUSTOMER_LAT, PHONE_CUSTOMER_LNG, synthetic_photo
 from fiberops.workorders.actions import (
     CustomerData,
@@ -87,6 +87,35 @@ def test_r_site_r_acc_r_pho_a_whole_install_on_the_phone_ends_with_the_signed_fo
     page.locator("article.card a.tap").click()
     status_of(page, "在现场")
     page.wait_for_selector("section.onsite li[data-element=resource]")
+
+    # 十步法: every item answered on the phone, the two-person one with the partner's 工号.
+    items = list(
+        ChecklistItem.objects.filter(template__order_type="install", active=True).order_by(
+            "position", "id"
+        )
+    )
+    assert len(items) >= 10
+    for item in items:
+        row = page.locator(f"li.item[data-item={item.code}]")
+        row.locator("button[data-answer=done]").click()
+        if item.needs_partner:
+            sheet(page, {"partner": world.teammate.staff_no})
+        try:
+            page.wait_for_selector(f"li.item.answered[data-item={item.code}]", timeout=10_000)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "install-failed.png"), full_page=True)
+            from django.contrib.sessions.models import Session
+
+            print(
+                "SESSIONS",
+                [(x.session_key, x.expire_date, x.get_decoded()) for x in Session.objects.all()],
+            )
+            print("COOKIES", page.context.cookies())
+            raise
+    assert ChecklistTick.objects.filter(order=order).count() == len(items)
+    assert ChecklistTick.objects.get(order=order, item_code="two_person_live_or_storm").partner == (
+        world.teammate
+    )
     assert page.locator("section.onsite .blocking").count() == 1
     page.screenshot(path=str(SHOTS / "install-start.png"), full_page=True)
 

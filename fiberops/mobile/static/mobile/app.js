@@ -493,7 +493,7 @@
           phase = item.phase;
           parts.push(`<li class="phase">${esc(T.checklistPhase[phase] || phase)}</li>`);
         }
-        const answered = item.answer ? `<span class="answer ${item.answer === "done" ? "ok" : ""}">${esc(T.checklistAnswer[item.answer] || item.answer)}${item.partner ? ` · ${esc(item.partner)}` : ""}</span>` : "";
+        const answered = item.answer ? `<span class="answer ${item.answer === "done" ? "ok" : ""}">${esc(T.checklistAnswer[item.answer] || item.answer)}${item.partner ? ` · ${esc(item.partner.name)}` : ""}</span>` : "";
         const buttons = onSite && item.answer !== "done"
           ? `<button class="small" data-do="tick" data-id="${order.id}" data-item="${esc(item.code)}" data-answer="done">${esc(T.checklistAnswer.done)}</button>` +
             (item.allows_not_applicable && !item.answer ? ` <button class="small" data-do="tick" data-id="${order.id}" data-item="${esc(item.code)}" data-answer="not_applicable">${esc(T.checklistAnswer.not_applicable)}</button>` : "")
