@@ -6,9 +6,12 @@ from rest_framework.routers import DefaultRouter
 from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet
 from fiberops.onsite.api.views import (
     AcceptanceViewSet,
+    ConfirmationPdfView,
     PhotoFileView,
     PhotoThumbnailView,
     PhotoViewSet,
+    SatisfactionView,
+    SignatureView,
 )
 from fiberops.reporting.api.views import FulfilmentViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
@@ -30,6 +33,10 @@ router.register(r"work-orders/(?P<order_pk>[0-9]+)/photos", PhotoViewSet, basena
 router.register(
     r"work-orders/(?P<order_pk>[0-9]+)/acceptance", AcceptanceViewSet, basename="acceptance"
 )
+router.register(
+    r"work-orders/(?P<order_pk>[0-9]+)/satisfaction", SatisfactionView, basename="satisfaction"
+)
+router.register(r"work-orders/(?P<order_pk>[0-9]+)/signature", SignatureView, basename="signature")
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
 router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")
@@ -47,6 +54,11 @@ urlpatterns = [
         "work-orders/<int:order_pk>/photos/<int:photo_pk>/thumbnail",
         PhotoThumbnailView.as_view(),
         name="photo-thumbnail",
+    ),
+    path(
+        "work-orders/<int:order_pk>/confirmation.pdf",
+        ConfirmationPdfView.as_view(),
+        name="confirmation-pdf",
     ),
     *router.urls,
 ]

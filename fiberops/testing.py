@@ -249,6 +249,44 @@ def record_acceptance_evidence(order: WorkOrder, actor: User) -> None:
     for element, values in readings:
         record_acceptance(order, element=element, values=values, actor=actor)
     add_evidence_photos(order, actor)
+    sign_off(order, actor)
+
+
+def sign_off(order: WorkOrder, actor: User) -> None:
+    """The customer's sign-off (R-SITE-3, R-SITE-6): satisfied, then a drawn signature."""
+    from fiberops.onsite.signoff import record_satisfaction, sign_confirmation
+
+    record_satisfaction(order, satisfied=True, actor=actor)
+    sign_confirmation(order, signature_png=synthetic_signature(order.pk), actor=actor)
+
+
+def synthetic_signature_png(seed: int = 0, *, size: tuple[int, int] = (600, 200)) -> bytes:
+    """A signature made here: a few dark strokes on a transparent PNG, as a signing pad gives."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)  # noqa: S311 - test pictures, not secrets
+    image = Image.new("RGBA", size, (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    points = [
+        (int(width * (0.1 + 0.8 * step / 11)), rng.randrange(height // 4, 3 * height // 4))
+        for step in range(12)
+    ]
+    draw.line(points, fill=(10, 10, 40, 255), width=max(3, height // 40), joint="curve")
+    draw.line([(width // 5, height * 4 // 5), (width * 4 // 5, height * 3 // 4)], fill="black")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def synthetic_signature(seed: int = 0) -> str:
+    """`synthetic_signature_png` as the data URL the signature endpoint takes."""
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(synthetic_signature_png(seed)).decode()
 
 
 def synthetic_photo(seed: int, *, qr_text: str | None = None) -> bytes:

@@ -159,6 +159,8 @@ class EventKind(models.TextChoices):
     ACCEPTANCE_RECORDED = "acceptance_recorded", _("Acceptance reading")
     RESOURCE_CHANGED = "resource_changed", _("Resource changed")
     PHOTO_ADDED = "photo_added", _("Photo added")
+    SATISFACTION_RECORDED = "satisfaction_recorded", _("Customer satisfaction")
+    CONFIRMATION_SIGNED = "confirmation_signed", _("Confirmation form signed")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACH = "sla_breach", _("SLA breach")
     CALENDAR_RECALCULATED = "calendar_recalculated", _("Deadline recalculated")
