@@ -216,10 +216,11 @@ def dispatch_and_complete(world: World, order: WorkOrder) -> WorkOrder:
     return order
 
 
-def record_acceptance_evidence(order: WorkOrder, actor: User) -> None:
+def record_acceptance_evidence(order: WorkOrder, actor: User, *, signed: bool = True) -> None:
     """Record the acceptance evidence (issue 8) as the technician on site would: every element
-    holding and the four photos; an order without a resource record first gets a free port of
-    its grid by a resource change. The order must be on site."""
+    holding, the four photos and (unless `signed` is False) the customer's sign-off; an order
+    without a resource record first gets a free port of its grid by a resource change. The
+    order must be on site."""
     from fiberops.network.models import SplitterPort
     from fiberops.onsite.acceptance import record_acceptance
     from fiberops.workorders.actions import change_resource
@@ -249,7 +250,8 @@ def record_acceptance_evidence(order: WorkOrder, actor: User) -> None:
     for element, values in readings:
         record_acceptance(order, element=element, values=values, actor=actor)
     add_evidence_photos(order, actor)
-    sign_off(order, actor)
+    if signed:
+        sign_off(order, actor)
 
 
 def sign_off(order: WorkOrder, actor: User) -> None:

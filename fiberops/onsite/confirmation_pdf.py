@@ -256,7 +256,7 @@ def _section_table(section: Section, width: float, p) -> Table:
         rows.append([p("—"), p("—"), p("—")])
     return Table(
         rows,
-        colWidths=[width * 0.25, width * 0.45, width * 0.30],
+        colWidths=[width * 0.3, width * 0.45, width * 0.25],
         style=_grid_style(header=True),
         repeatRows=1,
     )

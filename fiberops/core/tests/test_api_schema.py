@@ -79,6 +79,8 @@ TECHNICIAN_PATHS = (
     "/complete-survey/",
     "/contact-attempts/",
     "/photos/",
+    "/satisfaction/",
+    "/signature/",
 )
 
 
