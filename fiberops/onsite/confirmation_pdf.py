@@ -161,9 +161,13 @@ class SignatureBox(Flowable):
         canvas.restoreState()
 
 
-def _grid_style(header: bool) -> TableStyle:
+def _grid_style(header: bool, label_columns: tuple[int, ...] = ()) -> TableStyle:
     commands = [
+        # Fixed labels are plain strings in these (fast: no paragraph layout); data are
+        # paragraphs, which wrap.
         ("FONTNAME", (0, 0), (-1, -1), register_cjk_font()),
+        ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+        ("LEADING", (0, 0), (-1, -1), 13),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -171,6 +175,8 @@ def _grid_style(header: bool) -> TableStyle:
     ]
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)))
+    for column in label_columns:
+        commands.append(("TEXTCOLOR", (column, 0), (column, -1), colors.dimgrey))
     return TableStyle(commands)
 
 
@@ -181,7 +187,6 @@ def _page(
     subtitle = cjk_style("subtitle", font_size=10.5, leading=14, alignment=TA_CENTER)
     heading = cjk_style("heading", font_size=11, leading=16, spaceBefore=6, spaceAfter=3)
     cell = cjk_style("cell", font_size=9.5, leading=13)
-    label = cjk_style("label", font_size=9.5, leading=13, textColor=colors.dimgrey)
     note = cjk_style("note", font_size=8.5, leading=12, textColor=colors.dimgrey)
 
     def p(text: str, style=cell) -> Paragraph:
@@ -191,28 +196,28 @@ def _page(
     details = Table(
         [
             [
-                p("工单号", label),
+                "工单号",
                 p(document.order_no),
-                p("业务类型", label),
+                "业务类型",
                 p(document.order_type),
             ],
             [
-                p("客户姓名", label),
+                "客户姓名",
                 p(document.customer_name),
-                p("联系电话", label),
+                "联系电话",
                 p(document.customer_phone),
             ],
-            [p("装机地址", label), p(document.customer_address), "", ""],
-            [p("宽带套餐", label), p(document.plan), p("分光箱/端口", label), p(document.splitter)],
+            ["装机地址", p(document.customer_address), "", ""],
+            ["宽带套餐", p(document.plan), "分光箱/端口", p(document.splitter)],
             [
-                p("装维人员", label),
+                "装维人员",
                 p(document.technician),
-                p("上门签到", label),
+                "上门签到",
                 p(shanghai_time(document.checked_in_at)),
             ],
         ],
         colWidths=[quarter * 0.7, quarter * 1.3, quarter * 0.7, quarter * 1.3],
-        style=_grid_style(header=False),
+        style=_grid_style(header=False, label_columns=(0, 2)),
     )
     details.setStyle(TableStyle([("SPAN", (1, 2), (3, 2))]))
 
@@ -230,13 +235,13 @@ def _page(
         answer += f"（{document.satisfaction_comment}）"
     signed = Table(
         [
-            [p("客户满意度", label), p(answer)],
-            [p("客户签字", label), SignatureBox(signature, SIGNATURE_WIDTH, SIGNATURE_HEIGHT)],
-            [p("签字人", label), p(document.signer_name or "—")],
-            [p("签字时间", label), p(shanghai_time(document.signed_at))],
+            ["客户满意度", p(answer)],
+            ["客户签字", SignatureBox(signature, SIGNATURE_WIDTH, SIGNATURE_HEIGHT)],
+            ["签字人", p(document.signer_name or "—")],
+            ["签字时间", p(shanghai_time(document.signed_at))],
         ],
         colWidths=[width * 0.175, width * 0.825],
-        style=_grid_style(header=False),
+        style=_grid_style(header=False, label_columns=(0,)),
     )
     story += [
         Paragraph("开通确认", heading),
@@ -249,8 +254,7 @@ def _page(
 
 
 def _section_table(section: Section, width: float, p) -> Table:
-    header = cjk_style("th", font_size=9.5, leading=13)
-    rows = [[p("项目", header), p("记录", header), p("结论", header)]]
+    rows: list[list] = [["项目", "记录", "结论"]]
     rows += [[p(item), p(value), p(verdict)] for item, value, verdict in section.rows]
     if not section.rows:
         rows.append([p("—"), p("—"), p("—")])
