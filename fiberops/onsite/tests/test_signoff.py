@@ -349,3 +349,29 @@ def test_r_site_3_writes_honour_the_idempotency_key_and_the_device_time(world):
     assert replayed["Idempotent-Replayed"] == "true"
     assert replayed.json()["sha256"] == signed.json()["sha256"]
     assert ConfirmationForm.objects.count() == 1
+
+
+def test_r_ord_4_the_timeline_shows_the_answer_and_the_signed_version(world):
+    from django.utils import translation
+
+    from fiberops.workorders.timeline import order_timeline
+
+    order = ready_to_sign(world)
+    client = world.client(world.technician_user)
+    answer(client, order, False, "线太乱")
+    answer(client, order, True)
+    sha256 = sign(client, order).json()["sha256"]
+
+    with translation.override("en"):
+        labels = [
+            (entry.kind, entry.detail_label)
+            for entry in order_timeline(order)
+            if entry.kind in {"satisfaction_recorded", "confirmation_signed"}
+        ]
+    assert sorted(labels) == sorted(
+        [
+            ("satisfaction_recorded", "Not satisfied"),
+            ("satisfaction_recorded", "Satisfied"),
+            ("confirmation_signed", f"Version 1 · SHA-256 {sha256[:12]}…"),
+        ]
+    )
