@@ -249,7 +249,8 @@ class ConfirmationPdfView(OrderActionMixin):
         forms = order.confirmation_forms.order_by("-version")
         version = request.query_params.get("version")
         if version is not None:
-            forms = forms.filter(version=int(version)) if version.isdigit() else forms.none()
+            valid = version.isdigit() and len(version) <= 9  # no integer overflow in SQL
+            forms = forms.filter(version=int(version)) if valid else forms.none()
         form = forms.first()
         if form is None:
             raise Missing(_("No signed confirmation form."), code="no_confirmation")

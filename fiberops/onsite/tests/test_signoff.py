@@ -301,6 +301,8 @@ def test_r_site_3_the_download_is_the_stored_pdf_whatever_changes_later(world):
     assert cached.status_code == 304
     missing = client.get(url(order, "confirmation.pdf?version=7"))
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "no_confirmation"
+    for version in ("abc", "9" * 40, "-1"):
+        assert client.get(url(order, f"confirmation.pdf?version={version}")).status_code == 404
 
 
 def test_r_sec_2_sign_off_is_the_orders_technicians_and_its_form_stays_in_scope(world):
