@@ -7,10 +7,13 @@ from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet
 from fiberops.onsite.api.views import (
     AcceptanceViewSet,
     ChecklistViewSet,
+    ConfirmationPdfView,
     PhotoFileView,
     PhotoThumbnailView,
     PhotoViewSet,
     SafetyDeferralViewSet,
+    SatisfactionView,
+    SignatureView,
 )
 from fiberops.reporting.api.views import FulfilmentViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
@@ -40,6 +43,10 @@ router.register(
     SafetyDeferralViewSet,
     basename="safety-deferral",
 )
+router.register(
+    r"work-orders/(?P<order_pk>[0-9]+)/satisfaction", SatisfactionView, basename="satisfaction"
+)
+router.register(r"work-orders/(?P<order_pk>[0-9]+)/signature", SignatureView, basename="signature")
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
 router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")
@@ -57,6 +64,11 @@ urlpatterns = [
         "work-orders/<int:order_pk>/photos/<int:photo_pk>/thumbnail",
         PhotoThumbnailView.as_view(),
         name="photo-thumbnail",
+    ),
+    path(
+        "work-orders/<int:order_pk>/confirmation.pdf",
+        ConfirmationPdfView.as_view(),
+        name="confirmation-pdf",
     ),
     *router.urls,
 ]

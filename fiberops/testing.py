@@ -229,11 +229,11 @@ def dispatch_and_complete(world: World, order: WorkOrder) -> WorkOrder:
     return order
 
 
-def record_acceptance_evidence(order: WorkOrder, actor: User) -> None:
+def record_acceptance_evidence(order: WorkOrder, actor: User, *, signed: bool = True) -> None:
     """Record the acceptance evidence (issue 8) as the technician on site would: every element
-    holding, the four photos and the ten-step checklist (`record_checklist`); an order without a
-    resource record first gets a free port of its grid by a resource change. The order must be
-    on site."""
+    holding, the four photos, the ten-step checklist (`record_checklist`) and (unless `signed` is
+    False) the customer's sign-off; an order without a resource record first gets a free port of
+    its grid by a resource change. The order must be on site."""
     from fiberops.network.models import SplitterPort
     from fiberops.onsite.acceptance import record_acceptance
     from fiberops.workorders.actions import change_resource
@@ -264,6 +264,8 @@ def record_acceptance_evidence(order: WorkOrder, actor: User) -> None:
         record_acceptance(order, element=element, values=values, actor=actor)
     add_evidence_photos(order, actor)
     record_checklist(order, actor)
+    if signed:
+        sign_off(order, actor)
 
 
 def record_checklist(order: WorkOrder, actor: User) -> None:
@@ -282,6 +284,43 @@ def record_checklist(order: WorkOrder, actor: User) -> None:
     ]
     if answers:
         record_checklist_items(order, answers, actor=actor)
+
+
+def sign_off(order: WorkOrder, actor: User) -> None:
+    """The customer's sign-off (R-SITE-3, R-SITE-6): satisfied, then a drawn signature."""
+    from fiberops.onsite.signoff import record_satisfaction, sign_confirmation
+
+    record_satisfaction(order, satisfied=True, actor=actor)
+    sign_confirmation(order, signature_png=synthetic_signature(order.pk), actor=actor)
+
+
+def synthetic_signature_png(seed: int = 0, *, size: tuple[int, int] = (600, 200)) -> bytes:
+    """A signature made here: a few dark strokes on a transparent PNG, as a signing pad gives."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)  # noqa: S311 - test pictures, not secrets
+    image = Image.new("RGBA", size, (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    points = [
+        (int(width * (0.1 + 0.8 * step / 11)), rng.randrange(height // 4, 3 * height // 4))
+        for step in range(12)
+    ]
+    draw.line(points, fill=(10, 10, 40, 255), width=max(3, height // 40), joint="curve")
+    draw.line([(width // 5, height * 4 // 5), (width * 4 // 5, height * 3 // 4)], fill="black")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def synthetic_signature(seed: int = 0) -> str:
+    """`synthetic_signature_png` as the data URL the signature endpoint takes."""
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(synthetic_signature_png(seed)).decode()
 
 
 def synthetic_photo(seed: int, *, qr_text: str | None = None) -> bytes:

@@ -54,7 +54,8 @@ from fiberops.onsite.acceptance import record_acceptance
 from fiberops.onsite.actions import add_photo
 from fiberops.onsite.checklist import Answer, record_checklist_items
 from fiberops.onsite.models import ChecklistItem, PhotoKind
-from fiberops.testing import synthetic_photo
+from fiberops.onsite.signoff import record_satisfaction, sign_confirmation
+from fiberops.testing import synthetic_photo, synthetic_signature
 from fiberops.workforce.choices import AreaType
 from fiberops.workforce.models import Branch, Grid, Skill, Team, Technician
 from fiberops.workorders.actions import (
@@ -78,6 +79,8 @@ from fiberops.workorders.policy import policy_for
 FIRST_SLICE = 100
 #: A progress line every this many orders.
 PROGRESS_EVERY = 150
+#: Customers' signatures drawn for the demo: a few, drawn once (R-SITE-3).
+SIGNATURE_VARIANTS = 8
 #: Lifecycle actions the branch's dispatcher performs; the order's technician does the others.
 SUPERVISOR_ACTIONS = {"suspend", "resume", "cancel", "close"}
 #: Steps whose rule reads the server's clock, not the device's time (the absent customer's wait).
@@ -142,6 +145,7 @@ class DemoBuilder:
         self.phones: set[str] = set()
         self._compounds: dict[str, list[tuple[str, float, float, int, int]]] = {}
         self._checklists: dict[str, list[ChecklistItem]] = {}
+        self.signatures: dict[int, str] = {}
 
     def build(self, *, on_first_slice: Callable[[], None] = lambda: None) -> None:
         """The city in one transaction, then the orders through the actions; `on_first_slice`
@@ -508,6 +512,15 @@ class DemoBuilder:
         ]
         if answers:
             record_checklist_items(order, answers, actor=technician, occurred_at=at)
+        # The customer's sign-off (R-SITE-3, R-SITE-6): satisfied, then a signature (one of a
+        # few drawn once) on the confirmation form, whose PDF the gate needs.
+        record_satisfaction(order, satisfied=True, actor=technician, occurred_at=at)
+        sign_confirmation(
+            order,
+            signature_png=self.signature(order.pk % SIGNATURE_VARIANTS),
+            actor=technician,
+            occurred_at=at,
+        )
 
     def checklist_items(self, order_type: str) -> list[ChecklistItem]:
         """The checklist of an order type, read once per build (demo speed)."""
@@ -518,6 +531,11 @@ class DemoBuilder:
                 ).order_by("position", "id")
             )
         return self._checklists[order_type]
+
+    def signature(self, variant: int) -> str:
+        if variant not in self.signatures:
+            self.signatures[variant] = synthetic_signature(variant)
+        return self.signatures[variant]
 
     def perform_plan(self, plan: OrderPlan) -> WorkOrder:
         """Create the order through intake and apply its steps through the actions, each by

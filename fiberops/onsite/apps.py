@@ -33,6 +33,17 @@ class OnsiteConfig(AppConfig):
         from fiberops.onsite.acceptance import photo_blockers
 
         COMPLETION_GATES["photos"] = photo_blockers
+
+        # The customer's sign-off (R-SITE-3, R-SITE-6): a gate of completion, after the photos,
+        # and of confirmation; its timeline lines.
+        from fiberops.onsite.signoff import confirmation_gate, describe_signoff, sign_off_blockers
+        from fiberops.workorders.gates import CONFIRMATION_GATES
+        from fiberops.workorders.models import EventKind
+
+        COMPLETION_GATES["sign_off"] = sign_off_blockers
+        CONFIRMATION_GATES["sign_off"] = confirmation_gate
+        DESCRIBERS[EventKind.SATISFACTION_RECORDED] = describe_signoff
+        DESCRIBERS[EventKind.CONFIRMATION_SIGNED] = describe_signoff
         checks.register(check_photo_settings)
 
         # The order page's 现场证据 section (this app's template and context, issue 8).

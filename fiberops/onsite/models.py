@@ -1,5 +1,6 @@
 """On-site work: the technician's photos of the work (照片, R-PHO-1..5), the acceptance readings
-(R-ACC-1..5) and the ten-step visit checklist (十步法, R-SITE-1..5)."""
+(R-ACC-1..5), the ten-step visit checklist (十步法, R-SITE-1..5) and the customer's sign-off
+(R-SITE-3, R-SITE-6)."""
 
 from django.conf import settings
 from django.db import models
@@ -408,3 +409,110 @@ def describe_checklist_tick(data: dict) -> str:
     if data.get("partner"):
         parts.append(str(data["partner"]))
     return " · ".join(part for part in parts if part)
+
+
+# --- the customer's sign-off: 满意度 and the signed 业务施工确认单 (R-SITE-3, R-SITE-6) ---
+
+
+class SatisfactionAnswer(models.Model):
+    """The customer's answer at the door: satisfied with the work or not (满意度, R-SITE-6).
+    Append-only: the latest answer counts; a "not satisfied" after completion sends the order
+    back to rework. Written only by `onsite.signoff.record_satisfaction`."""
+
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.CASCADE,
+        related_name="satisfaction_answers",
+    )
+    satisfied = models.BooleanField(_("satisfied"))
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("answered at"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+        ordering = ["order", "recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {'satisfied' if self.satisfied else 'not satisfied'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Satisfaction answers are append-only (R-ORD-4).")
+        super().save(*args, **kwargs)
+
+
+def confirmation_path(form: "ConfirmationForm", filename: str) -> str:
+    """`confirmations/<order id>/<name>`: no customer's name, address or phone in a path."""
+    return f"confirmations/{form.order_id}/{filename}"
+
+
+class ConfirmationQuerySet(ScopedQuerySet):
+    """Confirmation forms are seen by whoever sees their order."""
+
+    branch_path = "order__grid__branch_id"
+    technician_user_path = "order__technician__user_id"
+
+    def team_scope(self, user) -> models.Q:
+        return models.Q(order__in=WorkOrder.objects.visible_to(user))
+
+
+class ConfirmationForm(models.Model):
+    """A signed work confirmation form (业务施工确认单, R-SITE-3): the customer's signature, the
+    three-copy PDF made from it and the PDF's SHA-256. Versions 1..n per order: a signature
+    after a rework makes a new version and keeps the old. Append-only; the stored PDF is served
+    as it was signed, never regenerated. Written only by `onsite.signoff.sign_confirmation`."""
+
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("work order"),
+        on_delete=models.PROTECT,
+        related_name="confirmation_forms",
+    )
+    version = models.PositiveIntegerField(_("version"))
+    satisfaction = models.ForeignKey(
+        SatisfactionAnswer,
+        verbose_name=_("satisfaction answer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signature = models.FileField(_("signature (PNG)"), upload_to=confirmation_path, max_length=200)
+    pdf = models.FileField(_("PDF"), upload_to=confirmation_path, max_length=200)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    signer_name = models.CharField(_("signed by (name)"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ConfirmationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("confirmation form")
+        verbose_name_plural = _("confirmation forms")
+        ordering = ["order", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "version"], name="confirmation_unique_version_per_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} v{self.version} {self.sha256[:12]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Confirmation forms are append-only (R-ORD-4).")
+        super().save(*args, **kwargs)

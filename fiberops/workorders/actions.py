@@ -888,6 +888,13 @@ def complete_order(
 def rework_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None) -> WorkOrder:
     """R-SITE-6: the customer is not satisfied; the rejected completion does not count and the
     clock runs on until the rework is done. The timeline keeps what the completion had met."""
+    return apply_rework(order, actor=actor, reason=reason, occurred_at=occurred_at)
+
+
+def apply_rework(order: WorkOrder, *, actor: User, reason: str, occurred_at=None) -> WorkOrder:
+    """The body of `rework_order`, not durable: for another app's action that sends the order
+    back inside its own durable transaction (onsite's `record_satisfaction`, when the customer
+    is not satisfied after completion). Runs the full guard sequence of the verb itself."""
 
     def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
         locked.completed_at = None
@@ -907,10 +914,26 @@ def rework_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None
 def confirm_order(
     order: WorkOrder, *, actor: User, occurred_at=None, reason: str = ""
 ) -> WorkOrder:
-    """The customer confirmed the work (签字确认)."""
-    return _apply_transition(order, "confirm", actor=actor, occurred_at=occurred_at, reason=reason)[
-        0
-    ]
+    """The customer confirmed the work (签字确认). For the types whose policy
+    `needs_acceptance`, only when every confirmation gate passes (`workorders.gates`: onsite's
+    satisfaction answer and signed confirmation form, R-SITE-6); otherwise 409
+    `customer_not_satisfied` lists the blockers."""
+
+    def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
+        if policy_for(locked.order_type).needs_acceptance:
+            blockers = gates.confirmation_blockers(locked)
+            if blockers:
+                raise Conflict(
+                    _("The customer has not confirmed satisfied: %(items)s")
+                    % {"items": "；".join(blocker.message for blocker in blockers)},
+                    code="customer_not_satisfied",
+                    blocking=[blocker.as_dict() for blocker in blockers],
+                )
+        return [], {}
+
+    return _apply_transition(
+        order, "confirm", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+    )[0]
 
 
 @transaction.atomic(durable=True)

@@ -264,3 +264,33 @@ def resource_changed(
         note=reason,
         data={"before": before, "after": after},
     )
+
+
+def satisfaction_recorded(
+    order: WorkOrder, *, actor, at: dt.datetime, satisfied: bool, comment: str
+) -> OrderEvent:
+    """The customer said at the door whether the work satisfies them (R-SITE-6)."""
+    return _create(
+        order,
+        EventKind.SATISFACTION_RECORDED,
+        actor=actor,
+        at=at,
+        action="record_satisfaction",
+        note=comment,
+        data={"satisfied": satisfied},
+    )
+
+
+def confirmation_signed(
+    order: WorkOrder, *, actor, at: dt.datetime, version: int, sha256: str
+) -> OrderEvent:
+    """The customer signed the work confirmation form (业务施工确认单, R-SITE-3); `sha256` is
+    the stored PDF's."""
+    return _create(
+        order,
+        EventKind.CONFIRMATION_SIGNED,
+        actor=actor,
+        at=at,
+        action="sign_confirmation",
+        data={"version": version, "sha256": sha256},
+    )

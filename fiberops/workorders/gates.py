@@ -4,7 +4,10 @@ app imports none of them — like `timeline.DESCRIBERS` and `sla.hooks.TICK_HOOK
 
 A gate takes the locked order and returns what blocks its completion; `complete_order` refuses
 with 409 `completion_blocked` listing every blocker of every gate, for the order types whose
-policy `needs_acceptance`."""
+policy `needs_acceptance`.
+
+`CONFIRMATION_GATES` work the same way for `confirm_order` (R-SITE-6: the customer confirms
+only when satisfied and the confirmation form is signed; onsite registers the check)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,3 +41,11 @@ COMPLETION_GATES: dict[str, Callable[[WorkOrder], list[Blocker]]] = {}
 def completion_blockers(order: WorkOrder) -> list[Blocker]:
     """Every blocker of every registered gate, in registration order."""
     return [blocker for gate in COMPLETION_GATES.values() for blocker in gate(order)]
+
+
+CONFIRMATION_GATES: dict[str, Callable[[WorkOrder], list[Blocker]]] = {}
+
+
+def confirmation_blockers(order: WorkOrder) -> list[Blocker]:
+    """Every blocker of every registered confirmation gate, in registration order."""
+    return [blocker for gate in CONFIRMATION_GATES.values() for blocker in gate(order)]

@@ -169,6 +169,8 @@ class EventKind(models.TextChoices):
     RESOURCE_CHANGED = "resource_changed", _("Resource changed")
     PHOTO_ADDED = "photo_added", _("Photo added")
     CHECKLIST_RECORDED = "checklist_recorded", _("Checklist item answered")
+    SATISFACTION_RECORDED = "satisfaction_recorded", _("Customer satisfaction")
+    CONFIRMATION_SIGNED = "confirmation_signed", _("Confirmation form signed")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACH = "sla_breach", _("SLA breach")
     CALENDAR_RECALCULATED = "calendar_recalculated", _("Deadline recalculated")

@@ -81,6 +81,8 @@ TECHNICIAN_PATHS = (
     "/photos/",
     "/checklist/",
     "/safety-deferral/",
+    "/satisfaction/",
+    "/signature/",
 )
 
 

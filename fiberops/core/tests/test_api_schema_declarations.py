@@ -82,6 +82,9 @@ def test_success_statuses_are_the_real_ones(schema):
     # an answer is a new tick; a deferral books a new appointment (R-SITE-1..5)
     assert success.pop("/api/v1/work-orders/{order_pk}/checklist/") == {"201"}
     assert success.pop("/api/v1/work-orders/{order_pk}/safety-deferral/") == {"201"}
+    # an answer and a signature are new records (R-SITE-3, R-SITE-6)
+    assert success.pop("/api/v1/work-orders/{order_pk}/satisfaction/") == {"201"}
+    assert success.pop("/api/v1/work-orders/{order_pk}/signature/") == {"201"}
     assert {path: codes for path, codes in success.items() if codes != {"200"}} == {}
 
 
@@ -98,6 +101,12 @@ def test_r_ord_3_simple_actions_take_reason_and_occurred_at_and_say_when_a_reaso
         body = components[ref.rsplit("/", 1)[1]]
         assert set(body["properties"]) == {"reason", "occurred_at"}, name
         assert ("reason" in body.get("required", [])) == spec.needs_reason, name
+
+
+def test_r_site_3_the_confirmation_form_is_a_pdf_served_to_whoever_sees_the_order(schema):
+    operation = schema["paths"]["/api/v1/work-orders/{order_pk}/confirmation.pdf"]["get"]
+    assert list(operation["responses"]["200"]["content"]) == ["application/pdf"]
+    assert {p["name"] for p in operation["parameters"] if p["in"] == "query"} == {"version"}
 
 
 def test_r_ord_4_events_are_one_list_of_timeline_lines_not_a_page(schema):

@@ -124,8 +124,8 @@ def test_after_the_first_slice_the_loader_pauses_a_share_of_each_orders_time(db,
 
 def test_r_acc_demo_installs_completed_with_their_acceptance_evidence(db, monkeypatch):
     """Every completed install or relocation of the demo has a holding reading of each
-    element (the gate let it complete); a few first optical readings failed and were measured
-    again."""
+    element (the gate let it complete) and the customer's sign-off; a few first optical readings
+    failed and were measured again."""
     from fiberops.onsite.models import AcceptanceReading
 
     monkeypatch.setattr(load_demo, "SHARE_WHILE_SERVING", 0)
@@ -144,4 +144,8 @@ def test_r_acc_demo_installs_completed_with_their_acceptance_evidence(db, monkey
             ["route", "splitter_label", "ont_stb", "acceptance_form"]
         ), order
         assert not [p for p in photos if {"reused", "label_mismatch"} & set(p.flags)], order
+        # R-SITE-3, R-SITE-6: satisfied, and the confirmation form signed and stored
+        assert order.satisfaction_answers.latest("recorded_at").satisfied, order
+        form = order.confirmation_forms.latest("version")
+        assert len(form.sha256) == 64 and form.pdf.name.endswith(".pdf"), order
     assert AcceptanceReading.objects.filter(ok=False, code="optical_power_too_low").exists()

@@ -18,6 +18,7 @@ from fiberops.onsite.models import (
     PhotoKind,
     ReadingSource,
 )
+from fiberops.onsite.signoff import mask_name
 from fiberops.workorders.api.serializers import ActionSerializer, AppointSerializer
 
 
@@ -244,3 +245,58 @@ class SafetyDeferralInSerializer(AppointSerializer):
         default="",
         help_text="The safety item that could not be ensured (e.g. night_work_safe), optional.",
     )
+
+
+class SatisfactionInSerializer(ActionSerializer):
+    """The customer's answer at the door (R-SITE-6)."""
+
+    satisfied = serializers.BooleanField()
+    comment = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=500,
+        help_text="What the customer said; with `satisfied: false` after completion it is the "
+        "rework's reason.",
+    )
+
+
+class SatisfactionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    satisfied = serializers.BooleanField()
+    comment = serializers.CharField()
+    recorded_by = serializers.CharField(source="recorded_by.username")
+    occurred_at = ShanghaiDateTimeField()
+    order_status = serializers.CharField(
+        source="order.status", help_text="`on_site` again after a rework."
+    )
+
+
+class SignatureInSerializer(ActionSerializer):
+    """The customer's signature (R-SITE-3)."""
+
+    signature_png = serializers.CharField(
+        help_text="`data:image/png;base64,…`: a PNG of at most 512 KB and 2000 × 1200 px, "
+        "with ink on it."
+    )
+    signer_name = serializers.CharField(required=False, default="", allow_blank=True, max_length=40)
+
+
+class ConfirmationSerializer(serializers.Serializer):
+    """A signed confirmation form; `pdf_url` serves its stored bytes."""
+
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    sha256 = serializers.CharField(help_text="SHA-256 of the stored PDF (its ETag).")
+    signer_name = serializers.SerializerMethodField(help_text="Masked, like the customer.")
+    signed_at = ShanghaiDateTimeField()
+    satisfied = serializers.BooleanField(source="satisfaction.satisfied")
+    pdf_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_signer_name(self, form) -> str:
+        return mask_name(form.signer_name)
+
+    @extend_schema_field(serializers.CharField())
+    def get_pdf_url(self, form) -> str:
+        return f"{reverse('confirmation-pdf', args=[form.order_id])}?version={form.version}"

@@ -1,7 +1,8 @@
 """REST endpoints of evidence photos under /work-orders/{id}/photos/ (R-PHO-1..5): thin callers
 of `onsite.actions`. The files are served only here, after the order's scope check."""
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fiberops.core.api import IDEMPOTENCY_KEY_HEADER, READ_ERRORS, WRITE_ERRORS, error_responses
+from fiberops.core.errors import Missing
 from fiberops.core.idempotency import IdempotentWritesMixin
 from fiberops.onsite.acceptance import (
     acceptance_blockers,
@@ -23,6 +25,7 @@ from fiberops.onsite.api import serializers as s
 from fiberops.onsite.checklist import checklist_state, defer_for_safety, record_checklist_item
 from fiberops.onsite.images import FORMATS
 from fiberops.onsite.models import AcceptanceElement, ChecklistStep, Photo
+from fiberops.onsite.signoff import record_satisfaction, sign_confirmation
 from fiberops.workorders.api.serializers import AppointmentOutSerializer
 from fiberops.workorders.api.views import OrderActionMixin, json_body
 
@@ -296,3 +299,95 @@ class SafetyDeferralViewSet(IdempotentWritesMixin, OrderActionMixin, viewsets.Vi
         return Response(
             AppointmentOutSerializer(deferral.appointment).data, status=status.HTTP_201_CREATED
         )
+
+
+class SatisfactionView(IdempotentWritesMixin, OrderActionMixin, viewsets.ViewSet):
+    """POST /work-orders/{id}/satisfaction/: the customer's answer at the door (R-SITE-6)."""
+
+    @extend_schema(
+        parameters=[ORDER_PK, IDEMPOTENCY_KEY_HEADER],
+        request=json_body(s.SatisfactionInSerializer),
+        responses={201: s.SatisfactionSerializer, **error_responses(*WRITE_ERRORS)},
+        description="Record whether the customer is satisfied (the order's technician, on site "
+        "or after completion). Answers are kept, the latest counts. `satisfied: false` blocks "
+        "signing, completing and confirming; after completion it sends the order back to "
+        "rework (`on_site`) with the comment as the reason.",
+    )
+    def create(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        payload = s.SatisfactionInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        answer = record_satisfaction(order, actor=self.actor, **payload.validated_data)
+        return Response(s.SatisfactionSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+class SignatureView(IdempotentWritesMixin, OrderActionMixin, viewsets.ViewSet):
+    """POST /work-orders/{id}/signature/: the customer signs the confirmation form (R-SITE-3)."""
+
+    @extend_schema(
+        parameters=[ORDER_PK, IDEMPOTENCY_KEY_HEADER],
+        request=json_body(s.SignatureInSerializer),
+        responses={201: s.ConfirmationSerializer, **error_responses(*WRITE_ERRORS)},
+        description="The customer's signature, on site, by the order's technician: makes the "
+        "next version of the work confirmation form (业务施工确认单, three copies in one PDF) and "
+        "records its SHA-256. Refusals store nothing: 422 `signature_invalid`, "
+        "`signature_blank`; 409 `customer_not_satisfied` (the latest answer is not "
+        '"satisfied"), `sign_off_blocked` (with `blocking`: the acceptance and other gates '
+        "must be clear first; photos may follow).",
+    )
+    def create(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        payload = s.SignatureInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        form = sign_confirmation(order, actor=self.actor, **payload.validated_data)
+        return Response(s.ConfirmationSerializer(form).data, status=status.HTTP_201_CREATED)
+
+
+class ConfirmationPdfView(OrderActionMixin):
+    """GET /work-orders/{id}/confirmation.pdf[?version=n]: the stored PDF, never regenerated."""
+
+    @extend_schema(
+        parameters=[
+            ORDER_PK,
+            OpenApiParameter(
+                "version",
+                int,
+                OpenApiParameter.QUERY,
+                required=False,
+                description="A version of the form (1..n); the latest by default.",
+            ),
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The signed form as stored; ETag: its SHA-256.",
+            ),
+            **error_responses(*READ_ERRORS),
+        },
+        description="The signed work confirmation form (业务施工确认单, R-SITE-3): the bytes "
+        "stored when the customer signed, whose SHA-256 the timeline records. Customers are masked "
+        "on it. 404 `no_confirmation` when the order has none (or not that version); out of "
+        "scope: 404.",
+    )
+    def get(self, request: Request, order_pk: int) -> HttpResponse:
+        order = self._order(order_pk)
+        forms = order.confirmation_forms.order_by("-version")
+        version = request.query_params.get("version")
+        if version is not None:
+            valid = version.isdigit() and len(version) <= 9  # no integer overflow in SQL
+            forms = forms.filter(version=int(version)) if valid else forms.none()
+        form = forms.first()
+        if form is None:
+            raise Missing(_("No signed confirmation form."), code="no_confirmation")
+        etag = f'"{form.sha256}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponse(status=status.HTTP_304_NOT_MODIFIED)
+        else:
+            with form.pdf.open("rb") as file:
+                response = HttpResponse(file.read(), content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'inline; filename="confirmation-{order.bss_order_no}-v{form.version}.pdf"'
+            )
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        return response

@@ -12,6 +12,7 @@ from fiberops.testing import (
     add_evidence_photos,
     make_order,
     record_checklist,
+    sign_off,
     synthetic_photo,
 )
 from fiberops.workorders.actions import dispatch_order, perform
@@ -79,6 +80,8 @@ def test_r_acc_completion_without_evidence_lists_every_missing_element(world):
         ("photo:splitter_label", "photo_missing"),
         ("photo:ont_stb", "photo_missing"),
         ("photo:acceptance_form", "photo_missing"),
+        ("satisfaction", "satisfaction_missing"),  # R-SITE-6
+        ("signature", "signature_missing"),  # R-SITE-3
     ]
     assert WorkOrder.objects.get(pk=order.pk).status == "on_site"
 
@@ -109,7 +112,9 @@ def test_r_acc_1_a_port_mismatch_blocks_completion_until_a_resource_change(world
     assert blocked.status_code == 409
     blocking = blocked.json()["error"]["blocking"]
     assert [(b["item"], b["code"]) for b in blocking if not b["item"].startswith("photo:")] == [
-        ("resource", "resource_mismatch")
+        ("resource", "resource_mismatch"),
+        ("satisfaction", "satisfaction_missing"),
+        ("signature", "signature_missing"),
     ]
     changed = client.post(
         url(order, "resource-change/"),
@@ -118,6 +123,7 @@ def test_r_acc_1_a_port_mismatch_blocks_completion_until_a_resource_change(world
     assert changed.status_code == 200, changed.content
     assert changed.json()["resource"] == {"splitter_box": "WH01-FX-001", "port": 9}
     add_evidence_photos(WorkOrder.objects.get(pk=order.pk), world.technician_user)
+    sign_off(order, world.technician_user)
     event = order.events.get(kind="resource_changed")
     assert (event.data["before"], event.data["after"]) == ("WH01-FX-001-07", "WH01-FX-001-09")
     assert event.note == "7号端口损坏，改用9号"
@@ -166,6 +172,7 @@ def test_r_acc_a_complete_install_with_all_evidence_completes_and_a_fault_needs_
     order = on_site(world)
     record_all_holding(world, order)
     add_evidence_photos(order, world.technician_user)
+    sign_off(order, world.technician_user)
     client = world.client(world.technician_user)
     assert client.get(url(order, "acceptance/")).json()["blocking"] == []
     assert client.post(url(order, "complete/"), {}).json()["status"] == "completed"
@@ -199,6 +206,7 @@ def test_r_pho_5_a_reused_photo_blocks_completion_a_photo_without_exif_does_not(
     second = on_site(world, port_number=8)
     record_all_holding(world, second, port=8)
     add_evidence_photos(second, world.technician_user)
+    sign_off(second, world.technician_user)
     # the route photo of the first order, sent again for the second: flagged reused
     add_photo(
         second,
