@@ -24,6 +24,11 @@ class OnsiteConfig(AppConfig):
         from fiberops.workorders.gates import COMPLETION_GATES
 
         COMPLETION_GATES["checklist"] = checklist_blockers
+        from fiberops.onsite.checklist import confirmation_section
+        from fiberops.onsite.signoff import CONFIRMATION_SECTIONS
+
+        if confirmation_section not in CONFIRMATION_SECTIONS:
+            CONFIRMATION_SECTIONS.append(confirmation_section)
         DESCRIBERS["checklist_recorded"] = describe_checklist_tick
 
         # The acceptance elements gate completing installs and relocations (issue 8).

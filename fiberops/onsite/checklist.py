@@ -114,6 +114,28 @@ def checklist_state(order: WorkOrder) -> ChecklistState:
     return ChecklistState(items, latest_ticks(order, visit_id=_visit_id(order)))
 
 
+def confirmation_section(order: WorkOrder) -> "Section | None":
+    """The checklist's block on the 业务施工确认单 (R-SITE-3; registered in
+    `signoff.CONFIRMATION_SECTIONS`): each item with its answer on this visit, in Chinese like
+    the rest of the form."""
+    from fiberops.onsite.confirmation_pdf import Section
+
+    state = checklist_state(order)
+    if not state.items:
+        return None
+    rows = []
+    for item in state.items:
+        tick = state.latest.get(item.code)
+        if tick is None:
+            answer = "未答"
+        elif tick.answer == ChecklistAnswer.DONE:
+            answer = f"完成（同行：{tick.partner.name}）" if tick.partner else "完成"
+        else:
+            answer = "不适用"
+        rows.append((f"第{item.step}步", item.label, answer))
+    return Section("上门实施十步法检查", rows)
+
+
 def checklist_blockers(order: WorkOrder) -> list[Blocker]:
     """The completion gate of the checklist (registered first in `OnsiteConfig.ready`)."""
     return checklist_state(order).blockers()

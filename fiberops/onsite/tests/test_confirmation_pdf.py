@@ -84,10 +84,14 @@ def test_r_site_3_three_copies_one_page_each_with_the_order_and_the_readings(sig
         assert order.customer.phone[:3] + "****" + order.customer.phone[-4:] in flat
         assert order.customer.address not in flat
         assert "Z001" in flat  # the technician's number
+        # R-SITE-1: the ten-step checklist as answered on this visit
+        assert "上门实施十步法检查" in flat and "穿好鞋套" in flat and "不适用" in flat
 
 
 def test_r_site_3_the_signature_is_drawn_in_its_box_on_every_copy(signed_form, tmp_path):
     _order, _form, pdf = signed_form
+    Path("var/screenshots").mkdir(parents=True, exist_ok=True)
+    Path("var/screenshots/confirmation.pdf").write_bytes(pdf)  # to look at
     pages = render_pages(pdf, tmp_path)
 
     assert len(pages) == 3
