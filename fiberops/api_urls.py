@@ -14,6 +14,7 @@ from fiberops.onsite.api.views import (
     SafetyDeferralViewSet,
     SatisfactionView,
     SignatureView,
+    SignOffViewSet,
 )
 from fiberops.reporting.api.views import FulfilmentViewSet
 from fiberops.workforce.api.views import GridViewSet, TechnicianViewSet
@@ -47,6 +48,7 @@ router.register(
     r"work-orders/(?P<order_pk>[0-9]+)/satisfaction", SatisfactionView, basename="satisfaction"
 )
 router.register(r"work-orders/(?P<order_pk>[0-9]+)/signature", SignatureView, basename="signature")
+router.register(r"work-orders/(?P<order_pk>[0-9]+)/sign-off", SignOffViewSet, basename="sign-off")
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
 router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")

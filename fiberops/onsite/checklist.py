@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from fiberops.accounts.models import User
 from fiberops.core.clock import local_date
 from fiberops.core.errors import IllegalTransition, RuleViolation
+from fiberops.onsite.confirmation_pdf import Section
 from fiberops.onsite.models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -114,12 +115,10 @@ def checklist_state(order: WorkOrder) -> ChecklistState:
     return ChecklistState(items, latest_ticks(order, visit_id=_visit_id(order)))
 
 
-def confirmation_section(order: WorkOrder) -> "Section | None":
+def confirmation_section(order: WorkOrder) -> Section | None:
     """The checklist's block on the 业务施工确认单 (R-SITE-3; registered in
     `signoff.CONFIRMATION_SECTIONS`): each item with its answer on this visit, in Chinese like
     the rest of the form."""
-    from fiberops.onsite.confirmation_pdf import Section
-
     state = checklist_state(order)
     if not state.items:
         return None

@@ -4,16 +4,25 @@ scanned), the four photos through file inputs, the customer's satisfaction and s
 screen, 完工, and the 业务施工确认单 PDF. Screenshots land in var/screenshots/install-*.png."""
 
 import datetime as dt
+import hashlib
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import connections
 from django.utils import timezone
+from pypdf import PdfReader
 
-from fiberops.mobile.tests.test_technician_app_browser import SHOTS, sign_in, status_of
+from fiberops.mobile.tests.test_technician_app_browser import SHOTS, sign_in, status_of, tap
 from fiberops.network.labels import label_payload
 from fiberops.network.models import SplitterPort
-from fiberops.onsite.models import AcceptanceReading, ChecklistItem, ChecklistTick, Photo
+from fiberops.onsite.models import (
+    AcceptanceReading,
+    ChecklistItem,
+    ChecklistTick,
+    ConfirmationForm,
+    Photo,
+)
 from fiberops.testing import PHONE_CUSTOMER_LAT, PHONE_CUSTOMER_LNG, synthetic_photo
 from fiberops.workorders.actions import (
     CustomerData,
@@ -142,5 +151,48 @@ def test_r_site_r_acc_r_pho_a_whole_install_on_the_phone_ends_with_the_signed_fo
         page.wait_for_selector(f"li[data-kind={kind}] .shots img", timeout=10_000)
     assert Photo.objects.filter(order=order).count() == 4
     page.screenshot(path=str(SHOTS / "install-evidence.png"), full_page=True)
+
+    # The customer is asked at the door (R-SITE-6): not satisfied first — nothing can be signed
+    # — then satisfied after the technician fixed it.
+    page.locator("button[data-do=not-satisfied]").click()
+    sheet(page, {"comment": "光猫摆放不整齐"})
+    page.wait_for_selector("section.onsite .verdict.bad:text-is('不满意')")
+    assert page.locator("button[data-do=sign]").count() == 0
+    page.locator("button[data-do=satisfied]").click()
+    page.wait_for_selector("button[data-do=sign]")
+
+    # The customer signs on the screen (R-SITE-3): strokes drawn on the canvas.
+    page.locator("button[data-do=sign]").click()
+    pad = page.locator("#signature").bounding_box()
+    assert pad is not None
+    page.mouse.move(pad["x"] + 30, pad["y"] + pad["height"] * 0.6)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(
+            pad["x"] + 30 + step * (pad["width"] - 60) / 11,
+            pad["y"] + pad["height"] * (0.3 if step % 2 else 0.7),
+            steps=4,
+        )
+    page.mouse.up()
+    page.screenshot(path=str(SHOTS / "install-signature.png"))
+    sheet(page, {"signer": "张三"})
+    page.wait_for_selector("section.onsite p.signed", timeout=15_000)
+    page.wait_for_selector("section.onsite p.ready")
+    page.screenshot(path=str(SHOTS / "install-ready.png"), full_page=True)
+
+    tap(page, "完工")
+    status_of(page, "已完工")
+    assert WorkOrder.objects.get(pk=order.pk).status == "completed"
+
+    # The 业务施工确认单 as stored when the customer signed: three copies, this order, the readings.
+    link = page.locator("section.onsite a:text-is('业务施工确认单')")
+    pdf = page.request.get(live_server.url + link.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    form = ConfirmationForm.objects.get(order=order)
+    assert hashlib.sha256(pdf.body()).hexdigest() == form.sha256
+    pages = [p.extract_text().replace(" ", "") for p in PdfReader(io.BytesIO(pdf.body())).pages]
+    assert len(pages) == 3
+    assert all(order.bss_order_no in text and "-19.6dBm" in text for text in pages)
+    assert "穿好鞋套" in pages[0] and "满意" in pages[0]
 
     connections.close_all()

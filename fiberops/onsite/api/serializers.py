@@ -300,3 +300,19 @@ class ConfirmationSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField())
     def get_pdf_url(self, form) -> str:
         return f"{reverse('confirmation-pdf', args=[form.order_id])}?version={form.version}"
+
+
+class SatisfactionStateSerializer(serializers.Serializer):
+    satisfied = serializers.BooleanField()
+    comment = serializers.CharField()
+    occurred_at = ShanghaiDateTimeField()
+
+
+@extend_schema_serializer(many=False)  # the `list` action answers one object, not a list
+class SignOffStateSerializer(serializers.Serializer):
+    """The customer's sign-off as it stands (R-SITE-3, R-SITE-6): the latest satisfaction
+    answer, the latest signed form, and what of the sign-off still blocks completion."""
+
+    satisfaction = SatisfactionStateSerializer(allow_null=True)
+    confirmation = ConfirmationSerializer(allow_null=True)
+    blocking = BlockerSerializer(many=True)

@@ -25,7 +25,13 @@ from fiberops.onsite.api import serializers as s
 from fiberops.onsite.checklist import checklist_state, defer_for_safety, record_checklist_item
 from fiberops.onsite.images import FORMATS
 from fiberops.onsite.models import AcceptanceElement, ChecklistStep, Photo
-from fiberops.onsite.signoff import record_satisfaction, sign_confirmation
+from fiberops.onsite.signoff import (
+    latest_confirmation,
+    latest_satisfaction,
+    record_satisfaction,
+    sign_confirmation,
+    sign_off_blockers,
+)
 from fiberops.workorders.api.serializers import AppointmentOutSerializer
 from fiberops.workorders.api.views import OrderActionMixin, json_body
 
@@ -341,6 +347,27 @@ class SignatureView(IdempotentWritesMixin, OrderActionMixin, viewsets.ViewSet):
         payload.is_valid(raise_exception=True)
         form = sign_confirmation(order, actor=self.actor, **payload.validated_data)
         return Response(s.ConfirmationSerializer(form).data, status=status.HTTP_201_CREATED)
+
+
+class SignOffViewSet(OrderActionMixin, viewsets.ViewSet):
+    """GET /work-orders/{id}/sign-off/: the customer's sign-off as it stands (the phone's view)."""
+
+    @extend_schema(
+        parameters=[ORDER_PK],
+        responses={200: s.SignOffStateSerializer, **error_responses(*READ_ERRORS)},
+        description="The latest satisfaction answer (null if not asked yet), the latest signed "
+        "confirmation form (null if none; `pdf_url` serves its stored bytes) and the sign-off "
+        "gate's blockers (`satisfaction_missing`, `customer_not_satisfied`, "
+        "`signature_missing`, `signature_outdated`).",
+    )
+    def list(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        state = {
+            "satisfaction": latest_satisfaction(order),
+            "confirmation": latest_confirmation(order),
+            "blocking": [blocker.as_dict() for blocker in sign_off_blockers(order)],
+        }
+        return Response(s.SignOffStateSerializer(state).data)
 
 
 class ConfirmationPdfView(OrderActionMixin):

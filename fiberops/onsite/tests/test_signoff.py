@@ -377,3 +377,31 @@ def test_r_ord_4_the_timeline_shows_the_answer_and_the_signed_version(world):
             ("confirmation_signed", f"Version 1 · SHA-256 {sha256[:12]}…"),
         ]
     )
+
+
+def test_r_site_6_the_sign_off_state_says_what_was_answered_signed_and_still_blocks(world):
+    order = ready_to_sign(world)
+    client = world.client(world.technician_user)
+
+    before = client.get(url(order, "sign-off/")).json()
+    assert before["satisfaction"] is None and before["confirmation"] is None
+    assert [b["code"] for b in before["blocking"]] == ["satisfaction_missing", "signature_missing"]
+
+    answer(client, order, False, "线缆没固定")
+    unhappy = client.get(url(order, "sign-off/")).json()
+    assert unhappy["satisfaction"]["satisfied"] is False
+    assert "customer_not_satisfied" in [b["code"] for b in unhappy["blocking"]]
+
+    answer(client, order, True)
+    assert sign(client, order).status_code == 201
+    after = client.get(url(order, "sign-off/")).json()
+    assert after["satisfaction"]["satisfied"] is True and after["blocking"] == []
+    assert after["confirmation"]["version"] == 1
+    pdf = client.get(after["confirmation"]["pdf_url"])
+    assert pdf.status_code == 200
+    assert (
+        hashlib.sha256(
+            b"".join(pdf.streaming_content if pdf.streaming else [pdf.content])
+        ).hexdigest()
+        == after["confirmation"]["sha256"]
+    )

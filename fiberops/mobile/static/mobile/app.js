@@ -536,7 +536,7 @@
       }
       const confirmation = signOff.confirmation;
       if (confirmation) {
-        parts.push(`<p>${esc(fill(T.evidence.signedAt, { time: when(confirmation.created_at) }))} <a class="button small" target="_blank" rel="noopener" href="${esc(confirmation.url || `${API}work-orders/${order.id}/confirmation.pdf`)}">${esc(T.evidence.confirmation)}</a></p>`);
+        parts.push(`<p class="signed">${esc(fill(T.evidence.signedAt, { time: when(confirmation.signed_at), version: confirmation.version }))} <a class="button small" target="_blank" rel="noopener" href="${esc(confirmation.pdf_url)}">${esc(T.evidence.confirmation)}</a></p>`);
       }
       if (onSite && satisfaction && satisfaction.satisfied) {
         parts.push(`<button class="${confirmation ? "small" : "primary wide-blue"}" data-do="sign" data-id="${order.id}">${esc(confirmation ? T.evidence.signAgain : T.evidence.sign)}</button>`);

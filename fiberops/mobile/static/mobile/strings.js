@@ -134,7 +134,7 @@ window.STRINGS = {
       notAsked: "未征询", whatToImprove: "客户不满意之处（返工内容）",
       sign: "客户签字", signAgain: "重新签字", signHint: "请客户在下方签名，确认施工内容。",
       signHere: "签名区", signerName: "签字人（可选）", confirmSign: "确认签字", clear: "重写",
-      signFirst: "请先签名", signedAt: "已签字 {time}", confirmation: "业务施工确认单",
+      signFirst: "请先签名", signedAt: "已签字 {time}（第 {version} 版）", confirmation: "业务施工确认单",
       partner: "同行人员工号", blocking: "完工前还差 {n} 项", ready: "所有现场记录已齐，可以完工",
       photoMissing: "缺少照片：{kind}", photoFlagged: "照片{kind}：{flags}", sending: "正在提交…",
     },
