@@ -44,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["input"]
+        path = Path(options["input"])
         if options["time_limit"] <= 0:
             raise CommandError("--time-limit must be positive")
         try:
