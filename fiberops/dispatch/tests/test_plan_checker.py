@@ -81,3 +81,11 @@ def test_an_extra_stop_is_caught():
     route = busy_route(plan)
     route.stops.append(Stop(job="nowhere", arrival=0, start=0, end=0))
     assert any("unknown job" in error for error in check_plan(problem, plan, travel))
+
+
+def test_an_arrival_sooner_than_the_drive_allows_is_caught():
+    problem, travel, plan = solved()
+    route = busy_route(plan)
+    second = route.stops[1]
+    route.stops[1] = replace(second, arrival=route.stops[0].end)
+    assert any("cannot be there before" in error for error in check_plan(problem, plan, travel))
