@@ -30,7 +30,13 @@ from fiberops.dispatch.planning.intraday import insert_urgent
 from fiberops.dispatch.planning.problem import Plan, Problem
 from fiberops.dispatch.planning.solomon import read_solomon, solve_solomon
 from fiberops.dispatch.planning.solver import solve_problem
-from fiberops.dispatch.planning.synthetic import GridCentre, city_day, urgent_fault
+from fiberops.dispatch.planning.synthetic import (
+    DEFAULT_MINUTES,
+    TIGHT_MINUTES,
+    GridCentre,
+    city_day,
+    urgent_fault,
+)
 from fiberops.dispatch.planning.travel import travel_for
 
 DEFAULT_SOLOMON = Path(settings.BASE_DIR).parent / "shared" / "bench" / "solomon"
@@ -66,6 +72,11 @@ class Command(BaseCommand):
         parser.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance")
         parser.add_argument("--grid-time-limit", type=float, default=10.0, help="seconds per grid")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--tight",
+            action="store_true",
+            help="the over-full city day (installs 50 min, repairs 35, IPTV 30)",
+        )
         parser.add_argument("--skip-solomon", action="store_true")
         parser.add_argument("--skip-city", action="store_true")
 
@@ -77,7 +88,8 @@ class Command(BaseCommand):
         if not options["skip_solomon"]:
             self.solomon(options["solomon_dir"], options["instances"], options["time_limit"])
         if not options["skip_city"]:
-            self.city(options["seed"], options["grid_time_limit"])
+            minutes = TIGHT_MINUTES if options["tight"] else DEFAULT_MINUTES
+            self.city(options["seed"], options["grid_time_limit"], minutes)
 
     def solomon(self, directory: Path, wanted: str, seconds: float) -> None:
         bks_path = directory / "bks.csv"
@@ -121,10 +133,12 @@ class Command(BaseCommand):
                 f"{'yes' if all_feasible else 'NO'}"
             )
 
-    def city(self, seed: int, seconds: float) -> None:
-        grids = city_day(demo_grids(), seed=seed)
+    def city(self, seed: int, seconds: float, minutes: dict[str, int]) -> None:
+        grids = city_day(demo_grids(), seed=seed, minutes_by_kind=minutes)
         self.stdout.write(
-            f"\nCity day (seed {seed}): {sum(len(p.technicians) for _, p in grids)} technicians, "
+            f"\nCity day (seed {seed}, minutes on site {minutes}, load average "
+            f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}): "
+            f"{sum(len(p.technicians) for _, p in grids)} technicians, "
             f"{sum(len(p.jobs) for _, p in grids)} jobs, {len(grids)} grids, "
             f"PyVRP {seconds:g} s per grid\n"
         )
