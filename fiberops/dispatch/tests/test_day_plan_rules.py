@@ -94,3 +94,21 @@ def test_a_window_out_of_reach_is_reported_as_such():
     reasons = {item.job: item.reason for item in plan.unassigned}
     assert "cannot be reached" in reasons["J50"]
     assert_valid(problem, plan)
+
+
+def test_a_given_travel_matrix_replaces_the_provider():
+    data = small_day()
+    points = [t["id"] for t in data["technicians"]] + [j["id"] for j in data["jobs"]]
+    # Everything 15 minutes apart, except that T2's start is 200 minutes from everything.
+    matrix = [[0 if a == b else (200 if "T2" in (a, b) else 15) for b in points] for a in points]
+    data["travel_minutes"] = {"points": points, "matrix": matrix}
+    problem = parsed(data)
+    travel = travel_for(problem)
+    assert travel.minutes("T1", "J1") == 15
+    plan = solve_problem(problem, travel, time_limit_s=SECONDS)
+    # 300 minutes out and 300 back do not fit a 570-minute shift.
+    assert jobs_of(plan, "T2") == []
+    for route in plan.routes:
+        for before, after in zip(route.stops, route.stops[1:], strict=False):
+            assert after.arrival >= before.end + 15
+    assert_valid(problem, plan, travel)
