@@ -1,6 +1,6 @@
 """Day plans with PyVRP (issue 9): the problem file in, a checked plan out.
 
-The model (`docs/dispatch.md`, "Model choices"):
+The model (`docs/dispatch.md`, "The model"):
 
 - Time in whole minutes after midnight; cost in tens of metres of road (the travel provider's
   distance).
@@ -13,9 +13,9 @@ The model (`docs/dispatch.md`, "Model choices"):
   a job whose skill its technician lacks would exceed capacity, which a feasible solution never
   does. Pins work the same way: one more dimension per technician with pinned jobs, capacity
   only on that technician.
-- Every job is optional with a prize far larger than any day's travel, so the solver serves as
+- Every job is optional with a prize larger than any detour in a grid, so the solver serves as
   many as it can, and urgent jobs (priority ≥ 2: faults, second appointments R-APT-7) and pinned
-  jobs are worth 100 ordinary ones; when a day cannot all be served the plan says which and why.
+  jobs are worth six ordinary ones; when a day cannot all be served the plan says which and why.
 - The lunch break: PyVRP 0.14 has no break, and every client is a place that travel goes into
   and out of. The break is a client without a place: zero-cost legs into it, and out of it to
   job j the shortest leg into j from anywhere (a lower bound of the real leg i→j it interrupts);
