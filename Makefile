@@ -7,11 +7,11 @@ PORT   ?= 8000
 PYTEST_MARKS := $(if $(findstring postgres,$(DATABASE_URL)),,-m "not postgres_only")
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo serve test lint typecheck pytest bench lock messages clean
+.PHONY: demo serve test lint typecheck pytest bench bench-dispatch lock messages clean
 
 # Settings default to production (DEBUG off, SECRET_KEY required: docs/deploy.md); the demo and
 # the developer's own commands run with DEBUG on. Tests use fiberops/settings_test.py.
-demo messages bench: export DEBUG = 1
+demo messages bench bench-dispatch: export DEBUG = 1
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,13 @@ bench: venv
 	$(PY) manage.py bench_sla --database-url postgres://postgres@127.0.0.1:5432/fiberops_bench
 	$(PY) manage.py bench_intake_http --database-url postgres://postgres@127.0.0.1:5432/fiberops_bench_http
 	$(PY) manage.py bench_photo_hash --database-url postgres://postgres@127.0.0.1:5432/fiberops_bench_photos
+
+## make bench-dispatch — day plans (issue 9): the 56 Solomon instances at 10 s each (about ten
+## minutes; the data in ../shared/bench/solomon), then the synthetic city day (60 technicians, 600
+## jobs) planned by PyVRP and by the greedy baseline, and urgent insertions. A subset or shorter
+## runs: make bench-dispatch BENCH_DISPATCH_ARGS="--instances C1,R101 --time-limit 2".
+bench-dispatch: venv
+	$(PY) manage.py bench_dispatch $(BENCH_DISPATCH_ARGS)
 
 ## make lock — re-resolve requirements.lock from pyproject.toml (run after changing a dependency).
 lock:
