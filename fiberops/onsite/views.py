@@ -17,9 +17,11 @@ from django.urls import reverse
 
 from fiberops.accounts.permissions import may
 from fiberops.onsite.acceptance import latest_readings
+from fiberops.onsite.checklist import checklist_state
 from fiberops.onsite.evidence import flag_evidence
 from fiberops.onsite.forms import PhotoAuditFilterForm
 from fiberops.onsite.models import AcceptanceElement, AcceptanceReading, Photo, PhotoKind
+from fiberops.onsite.signoff import latest_satisfaction
 from fiberops.workorders.gates import completion_blockers
 from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.policy import policy_for
@@ -111,12 +113,17 @@ def evidence_section(request: HttpRequest, order: WorkOrder) -> dict | None:
     # The required slots first (in the settings' order), then the others that hold photos.
     ordered = [slots[kind] for kind in required if kind in slots]
     ordered += [slot for kind, slot in slots.items() if kind not in required and slot.photos]
+    checklist = checklist_state(order)
     return {
         "order": order,
         "elements": elements,
         "slots": ordered,
         "blockers": blockers,
         "completed": order.completed_at is not None,
+        "checklist": [(item, checklist.latest.get(item.code)) for item in checklist.items],
+        "checklist_done": sum(1 for item in checklist.items if item.code in checklist.latest),
+        "satisfaction": latest_satisfaction(order),
+        "confirmations": list(order.confirmation_forms.order_by("-version")),
     }
 
 

@@ -64,6 +64,7 @@ def test_r_pho_4_the_auditor_filters_by_reused_and_sees_the_row(world, page, liv
     images = page.locator("#evidence figure.photo img")
     assert images.count() == 2
     for n in range(images.count()):
+        images.nth(n).scroll_into_view_if_needed()  # lazy images load when seen
         handle = images.nth(n).element_handle()
         page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=handle)
     page.screenshot(path=str(SHOTS / f"order-evidence-{size}.png"), full_page=True)

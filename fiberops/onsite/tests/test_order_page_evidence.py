@@ -10,8 +10,11 @@ from fiberops.workorders.tests.test_query_counts import ORDER_DETAIL_PAGE, count
 #: The order page of an install: the fault's ceiling and the section's two queries (the readings;
 #: the photos with their uploaders — prefetched onto the order, so the gates read them again for
 #: free). Other gates registered later add their own.
-# + readings and photos (prefetched), + the checklist gate (its template and its ticks)
-ORDER_DETAIL_PAGE_WITH_EVIDENCE = ORDER_DETAIL_PAGE + 4
+# + readings and photos (prefetched); the checklist (template, visit, answers) read by its gate
+# and again for its table; the sign-off gate (latest answer, latest form, later evidence events)
+# and the section's own answer and form list. A fixed count: none of it grows with photos,
+# answers or versions (the test below adds photos and compares).
+ORDER_DETAIL_PAGE_WITH_EVIDENCE = ORDER_DETAIL_PAGE + 11
 
 
 def login(user, language: str = "en") -> Client:
