@@ -9,7 +9,7 @@ Customers' positions are shown rounded to 0.01° (about 1 km), like everywhere e
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
 from fiberops.core.clock import SHANGHAI, start_of_day
 from fiberops.dispatch.models import DayPin
@@ -31,9 +31,10 @@ TO_BOOK = (Status.DISPATCHED, Status.ACCEPTED)
 
 def unassigned_queue(user, now: dt.datetime) -> QuerySet[WorkOrder]:
     """New and returned orders in scope, most urgent first: faults and complaints (their
-    15-minute response clock starts at dispatch, so the longest waiting first), then orders
-    waiting for a second appointment (R-APT-7), then by the nearest running deadline, then the
-    oldest. Key customers join this order when the customer classification exists (R-CUS-2)."""
+    15-minute response clock starts at dispatch: they go out first), then orders waiting for a
+    second appointment (R-APT-7), then the rest; within each, the nearest running deadline (a
+    fault's repair clock runs from intake, so the longest waiting first), then the oldest. Key
+    customers join this order when the customer classification exists (R-CUS-2)."""
     running = Deadline.objects.filter(
         order=OuterRef("pk"), met_at__isnull=True, voided_at__isnull=True
     )
@@ -51,7 +52,7 @@ def unassigned_queue(user, now: dt.datetime) -> QuerySet[WorkOrder]:
             next_due_at=Subquery(running.order_by("due_at").values("due_at")[:1]),
         )
         .select_related("customer", "grid")
-        .order_by("urgency", "accepted_at", "next_due_at", "id")
+        .order_by("urgency", F("next_due_at").asc(nulls_last=True), "accepted_at", "id")
     )
 
 
