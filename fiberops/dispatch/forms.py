@@ -90,7 +90,9 @@ class BoardForm(forms.Form):
     def __init__(self, data, *, user, today: dt.date):
         from fiberops.workforce.models import Grid
 
-        super().__init__(data)
+        # The date field shows the day on the board: today unless another day was asked for.
+        merged = {"day": today.isoformat(), **{key: value for key, value in data.items() if value}}
+        super().__init__(merged)
         self.today = today
         self.fields["grid"].queryset = Grid.objects.visible_to(user)  # type: ignore[attr-defined]
 

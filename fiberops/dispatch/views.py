@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fiberops.accounts.permissions import may
-from fiberops.core.clock import local_date, now
+from fiberops.core.clock import local_date, now, start_of_day
 from fiberops.core.errors import DomainError
 from fiberops.dispatch import board as board_queries
 from fiberops.dispatch import queries
@@ -98,6 +98,15 @@ def outbox(request):
     return render(request, "dispatch/outbox.html", {"page": page})
 
 
+def now_on_axis(current: dt.datetime, day: dt.date) -> float | None:
+    """Where "now" falls on the board's 08:00–20:00 axis, in percent; None on another day or
+    outside the span."""
+    if local_date(current) != day:
+        return None
+    hours = (current - start_of_day(day)).total_seconds() / 3600 - queries.DAY_STARTS.hour
+    return hours / queries.DAY_HOURS * 100 if 0 <= hours <= queries.DAY_HOURS else None
+
+
 def waited_text(minutes: int) -> str:
     """How long an order has waited, in the unit a dispatcher reads at a glance."""
     if minutes < 120:
@@ -161,6 +170,7 @@ def board(request):
             "more_queue": more,
             "rows": rows,
             "hours": HOURS,
+            "now_pct": now_on_axis(current, day),
             "response_minutes": board_queries.RESPONSE_MINUTES,
             "map_data": board_queries.map_data(rows, queue, current),
             "strings": board_strings(),
