@@ -7,7 +7,7 @@ PORT   ?= 8000
 PYTEST_MARKS := $(if $(findstring postgres,$(DATABASE_URL)),,-m "not postgres_only")
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo serve test lint typecheck pytest bench bench-dispatch lock messages clean
+.PHONY: demo serve test lint typecheck pytest bench bench-dispatch lock messages clean static-vendor
 
 # Settings default to production (DEBUG off, SECRET_KEY required: docs/deploy.md); the demo and
 # the developer's own commands run with DEBUG on. Tests use fiberops/settings_test.py.
@@ -20,7 +20,21 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-venv: $(VENV)/.installed
+## Front-end packages (Leaflet for the dispatcher board's map) come through npm with
+## package-lock.json; their built files are copied into a gitignored static directory.
+LEAFLET_STATIC := fiberops/dispatch/static/vendor/leaflet
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(LEAFLET_STATIC)/leaflet.js: node_modules/.package-lock.json
+	rm -rf $(LEAFLET_STATIC) && mkdir -p $(dir $(LEAFLET_STATIC))
+	cp -R node_modules/leaflet/dist $(LEAFLET_STATIC)
+	touch $@
+
+static-vendor: $(LEAFLET_STATIC)/leaflet.js
+
+venv: $(VENV)/.installed static-vendor
 
 ## make demo — migrate the embedded database and serve the demo: the web server starts as soon as the
 ## logins and the newest orders exist, the rest of the demo data loads behind it (once), then the SLA
@@ -47,7 +61,7 @@ demo: venv
 ## make serve — the production way on this machine (docs/deploy.md): migrate, collect static files,
 ## then gunicorn (WEB_CONCURRENCY workers) and the SLA worker as two processes. Needs SECRET_KEY,
 ## DATABASE_URL and ALLOWED_HOSTS in the environment; DEBUG stays off. Ctrl-C/TERM stops both.
-serve: venv
+serve: venv static-vendor
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@web= worker=; \
@@ -97,4 +111,4 @@ messages: venv
 	cd fiberops && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(PY) ../manage.py compilemessages
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules $(LEAFLET_STATIC)

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet
+from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet, SuggestionsView
 from fiberops.onsite.api.views import (
     AcceptanceViewSet,
     ChecklistViewSet,
@@ -57,6 +57,11 @@ urlpatterns = [
     path("work-orders/<int:pk>/service-note.pdf", ServiceNoteView.as_view(), name="service-note"),
     path("work-orders/<int:pk>/labels.pdf", LabelsView.as_view(), name="labels"),
     path("work-orders/<int:order_pk>/call/", CallCustomerView.as_view(), name="call-customer"),
+    path(
+        "work-orders/<int:order_pk>/suggestions/",
+        SuggestionsView.as_view(),
+        name="order-suggestions",
+    ),
     path(
         "work-orders/<int:order_pk>/photos/<int:photo_pk>/file",
         PhotoFileView.as_view(),

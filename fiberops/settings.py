@@ -323,3 +323,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# The dispatcher board's map (issue 9): a tile server URL in Leaflet's form, e.g.
+# https://tiles.example/{z}/{x}/{y}.png. Empty (the default): no tiles are fetched; the map still
+# draws the jobs, the technicians and their lines on a plain background.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")

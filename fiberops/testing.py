@@ -101,7 +101,7 @@ def make_world() -> World:
     teammate_user = make_user("teammate", Role.TECHNICIAN)
     box = SplitterBox.objects.create(code="WH01-FX-001", grid=grid, port_count=64)
     SplitterPort.objects.bulk_create([SplitterPort(box=box, number=n) for n in range(1, 65)])
-    return World(
+    world = World(
         urban=urban,
         rural=rural,
         grid=grid,
@@ -125,6 +125,26 @@ def make_world() -> World:
         cs_agent=make_user("cs", Role.CS_AGENT),
         auditor=make_user("auditor", Role.QUALITY_AUDITOR),
         box=box,
+    )
+    # The persona technicians hold every skill an order type needs (R-WF-1): tests of other
+    # rules dispatch any type to them.
+    for technician in (
+        world.technician,
+        world.teammate,
+        world.other_team_technician,
+        world.rural_technician,
+    ):
+        give_all_skills(technician)
+    return world
+
+
+def give_all_skills(technician: Technician) -> None:
+    """Every skill code of `workorders.policy` (created when missing)."""
+    from fiberops.workorders.policy import ORDER_TYPES
+
+    codes = sorted({code for policy in ORDER_TYPES.values() for code in policy.skills})
+    technician.skills.add(
+        *[Skill.objects.get_or_create(code=code, defaults={"name": code})[0] for code in codes]
     )
 
 

@@ -117,6 +117,11 @@ class ErrorSerializer(serializers.Serializer):
         help_text="Field path (customer.phone) → messages; with `invalid` and "
         "`bss_order_conflict`.",
     )
+    current = serializers.DictField(
+        required=False,
+        help_text="With `order_changed` and a refused dispatch: the order's `status`, "
+        "`technician` (staff number or null) and `updated_at` now.",
+    )
     conflicting_fields = serializers.ListField(
         child=serializers.CharField(),
         required=False,
@@ -139,7 +144,8 @@ ERROR_MEANINGS = {
     403: "Your role may not do this (`permission_denied`).",
     404: "Unknown, or outside your scope (`not_found`): out of scope reads as missing.",
     409: "Conflicts with the current state: `illegal_transition`, `bss_order_conflict`, "
-    "`idempotency_in_progress`.",
+    "`idempotency_in_progress`, `order_changed` (another dispatcher was faster; `current` has "
+    "the order's status, technician and updated_at).",
     413: "The body is larger than the server accepts (`request_too_large`).",
     415: "The body is in a media type the API does not parse (`unsupported_media_type`).",
     422: "A business rule refused the request (its own code, e.g. `reason_required`, "

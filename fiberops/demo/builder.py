@@ -46,7 +46,7 @@ from fiberops.demo.data import (
     VILLAGE_OFFSETS,
     GridSpec,
 )
-from fiberops.demo.plans import City, OrderPlan, OrderPlanner, planned
+from fiberops.demo.plans import City, OrderPlan, OrderPlanner, borrow_reason, planned
 from fiberops.dispatch.actions import record_contact_attempt
 from fiberops.network.labels import label_payload
 from fiberops.network.models import SplitterBox, SplitterPort
@@ -571,11 +571,22 @@ class DemoBuilder:
         for step in plan.steps:
             if step.action == "dispatch":
                 technician = planned(step.technician, "a dispatch names its technician")
-                dispatch_order(order, technician=technician, actor=dispatcher, occurred_at=step.at)
+                dispatch_order(
+                    order,
+                    technician=technician,
+                    actor=dispatcher,
+                    occurred_at=step.at,
+                    borrow_reason=borrow_reason(technician, plan),
+                )
             elif step.action == "handover":
                 technician = planned(step.technician, "a handover names its technician")
                 handover_order(
-                    order, to=technician, reason=step.reason, actor=dispatcher, occurred_at=step.at
+                    order,
+                    to=technician,
+                    reason=step.reason,
+                    actor=dispatcher,
+                    occurred_at=step.at,
+                    borrow_reason=borrow_reason(technician, plan),
                 )
             elif step.action in SUPERVISOR_ACTIONS:
                 perform(

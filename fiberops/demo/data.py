@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from fiberops.accounts.choices import Role
 from fiberops.workforce.choices import AreaType
+from fiberops.workorders.policy import ORDER_TYPES
 from fiberops.workorders.states import OrderType, Status
 
 SEED = 20261124
@@ -198,16 +199,8 @@ OPEN_STATUSES = {
     Status.SUSPENDED,
     Status.RETURNED,
 }
-SKILL_FOR_TYPE: dict[str, str] = {
-    OrderType.INSTALL: "ftth",
-    OrderType.RELOCATION: "ftth",
-    OrderType.SURVEY: "ftth",
-    OrderType.REMOVAL: "ftth",
-    OrderType.FAULT: "repair",
-    OrderType.COMPLAINT: "repair",
-    OrderType.INSPECTION: "splice",
-    OrderType.RECTIFICATION: "splice",
-}
+#: The skill each order type needs: the dispatch rule's (R-WF-1, `workorders.policy`).
+SKILL_FOR_TYPE: dict[str, str] = {str(t): policy.skills[0] for t, policy in ORDER_TYPES.items()}
 #: Minutes a technician works on site, per order type.
 WORK_MINUTES: dict[str, tuple[int, int]] = {
     OrderType.INSTALL: (60, 180),

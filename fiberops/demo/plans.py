@@ -128,6 +128,13 @@ def planned[V](value: V | None, rule: str) -> V:
     return value
 
 
+def borrow_reason(technician: Technician, plan: "OrderPlan") -> str:
+    """A technician of another grid's team is borrowed with a reason (R-WF-1); none otherwise."""
+    if technician.team.grid_id == plan.grid.pk:
+        return ""
+    return "本网格人手不足，借调支援"
+
+
 def at_a_customer(order_type: str) -> bool:
     """Served at a customer's home: the order names a customer, who is called first."""
     return policy_for(order_type).needs_customer
@@ -268,7 +275,17 @@ class OrderPlanner:
         pool = [t for t in pool if t is not other_than]
         skill = SKILL_FOR_TYPE[plan.order_type]
         skilled = [t for t in pool if skill in self.city.skills_of[t.staff_no]]
-        return self.rng.choice(skilled or pool)
+        if not skilled:
+            # The dispatch rule never gives an order to a technician without its skill (R-WF-1):
+            # fall back to the skilled ones of the whole branch (a borrowing).
+            skilled = [
+                t
+                for code, technicians in self.city.dispatchable.items()
+                if self.grid_specs[code].branch == self.grid_specs[plan.grid.code].branch
+                for t in technicians
+                if t is not other_than and skill in self.city.skills_of[t.staff_no]
+            ]
+        return self.rng.choice(skilled)
 
     def plan_steps(self, plan: OrderPlan) -> list[Step]:
         """The actions that bring an order from `new` to its target status, in time order."""

@@ -1,11 +1,13 @@
-"""Write path for customer contact (R-APT-2, R-SLA-4)."""
+"""Write path for customer contact (R-APT-2, R-SLA-4) and the board's pins (issue 9)."""
+
+import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fiberops.accounts.models import User
 from fiberops.core.errors import RuleViolation
-from fiberops.dispatch.models import ContactAttempt
+from fiberops.dispatch.models import ContactAttempt, DayPin
 from fiberops.messaging.actions import place_call
 from fiberops.messaging.backends import Call
 from fiberops.workorders import events
@@ -13,6 +15,9 @@ from fiberops.workorders.actions import note_first_contact
 from fiberops.workorders.guards import guard_order
 from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.states import OWNED, Status
+
+#: An order can be pinned while it has a technician and its visit is still to come.
+PINNABLE = frozenset({Status.DISPATCHED, Status.ACCEPTED, Status.APPOINTED})
 
 CONTACT_STATUSES = OWNED | {Status.COMPLETED}
 
@@ -82,3 +87,47 @@ def call_customer(order: WorkOrder, *, actor: User) -> Call:
         raise RuleViolation(_("This order has no customer to call."), code="no_customer")
     technician = locked.technician
     return place_call(locked, technician_phone=technician.phone if technician else "")
+
+
+@transaction.atomic(durable=True)
+def pin_order(order: WorkOrder, *, day: dt.date, actor: User) -> DayPin:
+    """Pin the order to its current technician for `day` (issue 9): the day planner keeps it
+    there. Pinning again moves the pin to the new day or technician. Dispatchers, team leaders,
+    branch managers and administrators, within scope."""
+    guarded = guard_order(
+        order,
+        actor=actor,
+        permission="order.dispatch",
+        action="pin",
+        statuses=PINNABLE,
+        status_message=_("Only an assigned order whose visit is still to come can be pinned."),
+        occurred_at=None,
+    )
+    locked, at = guarded.order, guarded.at
+    if locked.technician is None:
+        raise RuleViolation(_("Only an assigned order can be pinned."), code="not_assigned")
+    pin, _created = DayPin.objects.update_or_create(
+        order=locked,
+        defaults={
+            "technician": locked.technician,
+            "day": day,
+            "pinned_by": actor,
+            "pinned_at": at,
+        },
+    )
+    return pin
+
+
+@transaction.atomic(durable=True)
+def unpin_order(order: WorkOrder, *, actor: User) -> None:
+    """Remove the order's pin, if any: the planner may move it again."""
+    guarded = guard_order(
+        order,
+        actor=actor,
+        permission="order.dispatch",
+        action="unpin",
+        statuses=None,
+        status_message="",
+        occurred_at=None,
+    )
+    DayPin.objects.filter(order=guarded.order).delete()

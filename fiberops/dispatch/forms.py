@@ -68,3 +68,42 @@ class AppointmentDeskForm(forms.Form):
             "broken_to": self.today,
         }
         return self.cleaned_data.get(name) or defaults[name]
+
+
+class BoardForm(forms.Form):
+    """The board's day (default today, Asia/Shanghai) and an optional grid."""
+
+    day = forms.DateField(
+        label=_("Day"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    grid: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("grid"),
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        to_field_name="code",
+        empty_label=_("All grids"),
+    )
+
+    def __init__(self, data, *, user, today: dt.date):
+        from fiberops.workforce.models import Grid
+
+        # The date field shows the day on the board: today unless another day was asked for.
+        merged = {"day": today.isoformat(), **{key: value for key, value in data.items() if value}}
+        super().__init__(merged)
+        self.today = today
+        self.fields["grid"].queryset = Grid.objects.visible_to(user)  # type: ignore[attr-defined]
+
+    def value(self, name: str):
+        cleaned = getattr(self, "cleaned_data", {})
+        if name == "day":
+            return cleaned.get("day") or self.today
+        return cleaned.get(name)
+
+
+class PinForm(forms.Form):
+    order = forms.IntegerField()
+    day = forms.DateField(input_formats=["%Y-%m-%d"])
+    unpin = forms.BooleanField(required=False)

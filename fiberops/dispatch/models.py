@@ -55,3 +55,36 @@ def describe_contact(data: dict) -> str:
         return ""
     outcome_label = ContactOutcome(outcome).label if outcome in ContactOutcome.values else ""
     return f"{ContactChannel(channel).label} · {outcome_label}"
+
+
+class DayPin(models.Model):
+    """A dispatcher's pin (锁定) of an order to its technician for one day (issue 9): the day
+    planner (`dispatch/planning`, docs/dispatch.md) keeps a pinned order on that technician's
+    route and never moves it to another. One pin per order; unpinning deletes the row. Written
+    only by `dispatch.actions.pin_order`/`unpin_order`."""
+
+    order = models.OneToOneField(
+        "workorders.WorkOrder",
+        verbose_name=_("work order"),
+        on_delete=models.CASCADE,
+        related_name="day_pin",
+    )
+    technician = models.ForeignKey(
+        "workforce.Technician",
+        verbose_name=_("technician"),
+        on_delete=models.CASCADE,
+        related_name="day_pins",
+    )
+    day = models.DateField(_("day"))
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("pinned by"), on_delete=models.PROTECT
+    )
+    pinned_at = models.DateTimeField(_("pinned at"))
+
+    class Meta:
+        verbose_name = _("pinned assignment")
+        verbose_name_plural = _("pinned assignments")
+        indexes = [models.Index(fields=["day", "technician"], name="daypin_day_technician")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} → {self.technician_id} {self.day}"

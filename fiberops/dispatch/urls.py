@@ -6,4 +6,6 @@ app_name = "dispatch"
 urlpatterns = [
     path("appointments/", views.appointment_desk, name="appointments"),
     path("messages/outbox/", views.outbox, name="outbox"),
+    path("dispatch/board/", views.board, name="board"),
+    path("dispatch/board/pin/", views.pin, name="board-pin"),
 ]

@@ -333,8 +333,19 @@ def _copy_fields(source: WorkOrder, target: WorkOrder) -> None:
             setattr(target, model_field.attname, getattr(source, model_field.attname))
 
 
-def check_dispatchable(order: WorkOrder, technician: Technician, *, actor: User, on: dt.date):
-    """R-WF-1: active, certified, in the order's branch (and the leader's own team)."""
+def check_dispatchable(
+    order: WorkOrder,
+    technician: Technician,
+    *,
+    actor: User,
+    on: dt.date,
+    borrow_reason: str = "",
+) -> dict:
+    """R-WF-1: active, certified, in the order's branch (and the leader's own team), of a team
+    of the order's grid — or of another grid's team the dispatcher borrows from, with a reason —
+    and holding every skill the order type needs (`policy.skills`).
+
+    Returns what the event keeps of a borrowing (`{"borrowed": {...}}`), or `{}`."""
     if not technician.is_active:
         raise RuleViolation(_("The technician is not active."), code="technician_inactive")
     if not technician.is_certified_on(on):
@@ -348,23 +359,110 @@ def check_dispatchable(order: WorkOrder, technician: Technician, *, actor: User,
         )
     if is_role(actor, Role.TEAM_LEADER) and technician.team_id != actor.team_id:
         raise NotPermitted(_("A team leader dispatches only to the own team."))
+    missing = missing_skills(order, technician)
+    if missing:
+        raise RuleViolation(
+            _("The technician lacks the skill this order needs: %(skills)s.")
+            % {"skills": ", ".join(missing)},
+            code="technician_lacks_skill",
+            missing_skills=missing,
+        )
+    if technician.team.grid_id == order.grid_id:
+        return {}
+    if not borrow_reason.strip():
+        raise RuleViolation(
+            _(
+                "The technician belongs to another grid's team: borrowing them needs a reason "
+                "(borrow_reason)."
+            ),
+            code="technician_out_of_grid",
+        )
+    return {
+        "borrowed": {
+            "team": technician.team.code,
+            "grid": technician.team.grid.code,
+            "reason": borrow_reason.strip(),
+        }
+    }
+
+
+def missing_skills(order: WorkOrder, technician: Technician) -> list[str]:
+    """The skill codes the order's type needs (`policy.skills`) that the technician lacks. Uses
+    the prefetched `skills` when the caller has them, one query otherwise."""
+    held = {skill.code for skill in technician.skills.all()}
+    return [code for code in policy_for(order.order_type).skills if code not in held]
+
+
+def order_state(order_pk: int) -> dict:
+    """The order's current status, technician and last change: what a 409 tells the loser of a
+    race, so the client can redraw without another request."""
+    current = WorkOrder.objects.select_related("technician").get(pk=order_pk)
+    return {
+        "status": current.status,
+        "technician": current.technician.staff_no if current.technician else None,
+        "updated_at": isoformat_shanghai(current.updated_at),
+    }
+
+
+def check_expected(
+    locked: WorkOrder,
+    *,
+    expected_technician: str | None,
+    if_unmodified_since: dt.datetime | None,
+) -> None:
+    """Optimistic check of a (re)assignment, on the locked row: the client says which technician
+    it saw on the order (`""`: none) and/or when the order last changed. When another dispatcher
+    was faster, 409 `order_changed` with the current state; both checks are optional."""
+    if expected_technician is not None:
+        seen = locked.technician.staff_no if locked.technician_id else ""  # type: ignore[union-attr]
+        if seen != expected_technician:
+            raise Conflict(
+                _("Someone else changed this order's assignment meanwhile."),
+                code="order_changed",
+                current=order_state(locked.pk),
+            )
+    if if_unmodified_since is not None and locked.updated_at > if_unmodified_since:
+        raise Conflict(
+            _("Someone else changed this order meanwhile."),
+            code="order_changed",
+            current=order_state(locked.pk),
+        )
 
 
 @transaction.atomic(durable=True)
 def dispatch_order(
-    order: WorkOrder, *, technician: Technician, actor: User, occurred_at=None, reason: str = ""
+    order: WorkOrder,
+    *,
+    technician: Technician,
+    actor: User,
+    occurred_at=None,
+    reason: str = "",
+    borrow_reason: str = "",
+    expected_technician: str | None = None,
+    if_unmodified_since: dt.datetime | None = None,
 ) -> WorkOrder:
-    """Send the order to a technician: starts the response and contact clocks (R-SLA-1, R-SLA-4)."""
+    """Send the order to a technician: starts the response and contact clocks (R-SLA-1, R-SLA-4).
+    A technician of another grid's team needs a `borrow_reason`, kept on the event (R-WF-1)."""
 
     def prepare(locked: WorkOrder, at: dt.datetime) -> Change:
-        check_dispatchable(locked, technician, actor=actor, on=local_date(at))
+        check_expected(
+            locked, expected_technician=expected_technician, if_unmodified_since=if_unmodified_since
+        )
+        borrowed = check_dispatchable(
+            locked, technician, actor=actor, on=local_date(at), borrow_reason=borrow_reason
+        )
         locked.technician = technician
         locked.dispatched_at = at
-        return ["technician", "dispatched_at"], {"technician": technician.staff_no}
+        return ["technician", "dispatched_at"], {"technician": technician.staff_no, **borrowed}
 
-    locked, at = _apply_transition(
-        order, "dispatch", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
-    )
+    try:
+        locked, at = _apply_transition(
+            order, "dispatch", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
+        )
+    except IllegalTransition as refusal:
+        # Usually another dispatcher was faster: say who has the order now.
+        refusal.details["current"] = order_state(order.pk)
+        raise
     # A re-dispatched order (after a return) gives the new technician a new response clock; the
     # first technician's stays as it ended (met, or voided by the return with any breach kept).
     for kind in policy_for(locked.order_type).clocks_at_dispatch:
@@ -1046,9 +1144,19 @@ def perform(
 
 @transaction.atomic(durable=True)
 def handover_order(
-    order: WorkOrder, *, to: Technician, reason: str, actor: User, occurred_at=None
+    order: WorkOrder,
+    *,
+    to: Technician,
+    reason: str,
+    actor: User,
+    occurred_at=None,
+    borrow_reason: str = "",
+    expected_technician: str | None = None,
+    if_unmodified_since: dt.datetime | None = None,
 ) -> WorkOrder:
-    """首问负责制 (R-ORD-5): ownership passes only by a handover with a reason, on the timeline."""
+    """首问负责制 (R-ORD-5): ownership passes only by a handover with a reason, on the timeline.
+    The same rules as a dispatch (R-WF-1, `check_dispatchable`) and the same optimistic check
+    (`check_expected`: 409 `order_changed` when another dispatcher reassigned it first)."""
     guarded = guard_order(
         order,
         actor=actor,
@@ -1061,9 +1169,14 @@ def handover_order(
     locked, at = guarded.order, guarded.at
     if not reason.strip():
         raise RuleViolation(_("Give a reason."), code="reason_required")
+    check_expected(
+        locked, expected_technician=expected_technician, if_unmodified_since=if_unmodified_since
+    )
     if to.pk == locked.technician_id:
         raise RuleViolation(_("The order already belongs to this technician."), code="same_owner")
-    check_dispatchable(locked, to, actor=actor, on=local_date(at))
+    borrowed = check_dispatchable(
+        locked, to, actor=actor, on=local_date(at), borrow_reason=borrow_reason
+    )
     previous = locked.technician
     locked.technician = to
     locked.save(update_fields=["technician", "updated_at"])
@@ -1074,6 +1187,7 @@ def handover_order(
         reason=reason,
         from_staff_no=previous.staff_no if previous else None,
         to_staff_no=to.staff_no,
+        data=borrowed,
     )
     _copy_fields(locked, order)
     return locked

@@ -62,8 +62,10 @@ def order_handed_over(
     reason: str,
     from_staff_no: str | None,
     to_staff_no: str,
+    data: dict | None = None,
 ) -> OrderEvent:
-    """首问负责制 (R-ORD-5): ownership passed to another technician."""
+    """首问负责制 (R-ORD-5): ownership passed to another technician (`data`: a borrowing from
+    another grid's team, R-WF-1)."""
     return _create(
         order,
         EventKind.HANDOVER,
@@ -73,7 +75,7 @@ def order_handed_over(
         from_status=order.status,
         to_status=order.status,
         note=reason,
-        data={"from_technician": from_staff_no, "to_technician": to_staff_no},
+        data={"from_technician": from_staff_no, "to_technician": to_staff_no, **(data or {})},
     )
 
 

@@ -72,26 +72,50 @@ class DispatchForm(forms.Form):
         widget=TechnicianSelect,
     )
 
+    borrow_reason = forms.CharField(
+        label=_("reason for borrowing"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when the technician belongs to another grid's team (R-WF-1)."),
+        widget=forms.TextInput(attrs={"placeholder": _("reason for borrowing (another grid)")}),
+    )
+
     def __init__(self, *args, order, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = local_date(now())
+        self.order = order
         field = self.fields["technician"]
         candidates = list(
             dispatch_candidates(user, branch_id=order.grid.branch_id, grid_id=order.grid_id)
         )
         field.queryset = Technician.objects.filter(pk__in=[t.pk for t in candidates])  # type: ignore[attr-defined]
         field.widget.disabled_values = {  # type: ignore[attr-defined]
-            t.staff_no for t in candidates if not t.is_certified_on(self.today)
+            t.staff_no for t in candidates if self._unfit(t)
         }
-        field.label_from_instance = lambda t: (  # type: ignore[attr-defined]
-            f"{t.name}（{t.staff_no}，{t.team.grid.name}）"
-            + ("" if t.is_certified_on(self.today) else " · " + str(_("certification expired")))
-        )
+        field.label_from_instance = self._label  # type: ignore[attr-defined]
         # The choices keep the candidates' order (own grid first) without a second query.
         label = field.label_from_instance  # type: ignore[attr-defined]
         field.choices = [("", field.empty_label)] + [  # type: ignore[attr-defined]
             (t.staff_no, label(t)) for t in candidates
         ]
+
+    def _unfit(self, technician: Technician) -> str:
+        """Why the dispatch rule would refuse this technician whatever the reason given."""
+        if not technician.is_certified_on(self.today):
+            return str(_("certification expired"))
+        held = {skill.code for skill in technician.skills.all()}
+        if any(code not in held for code in policy_for(self.order.order_type).skills):
+            return str(_("lacks the skill"))
+        return ""
+
+    def _label(self, technician: Technician) -> str:
+        label = f"{technician.name}（{technician.staff_no}，{technician.team.grid.name}）"
+        unfit = self._unfit(technician)
+        if unfit:
+            return f"{label} · {unfit}"
+        if technician.team.grid_id != self.order.grid_id:
+            return f"{label} · {_('borrowed: give a reason')}"
+        return label
 
     def clean_technician(self):
         technician = self.cleaned_data["technician"]

@@ -24,7 +24,8 @@ class OrderTypePolicy:
         the BSS / dispatched to a technician.
     completion_clock: the clock that completing the order meets (None: no completion clock).
     holds_port: the order takes its splitter port for a live service; a port holds one.
-    skills: skill codes a technician should hold for this type (suggestions, ROADMAP 3).
+    skills: skill codes (`workforce.Skill.code`) a technician must hold to be given an order of
+        this type (R-WF-1, `actions.check_dispatchable`; the suggestions and the planner too).
     needs_acceptance: completing needs the acceptance evidence (装机挂测四要素, issue 8): the
         completion gates of `workorders.gates` must all pass.
     """
@@ -47,7 +48,8 @@ ORDER_TYPES: dict[str, OrderTypePolicy] = {
         clocks_at_dispatch=(K.CONTACT,),
         completion_clock=K.SURVEY,
         holds_port=False,
-        skills=("survey",),
+        # Surveys are done by the install technicians: the conditions are theirs to judge.
+        skills=("ftth",),
     ),
     OrderType.INSTALL: OrderTypePolicy(
         needs_customer=True,
@@ -103,7 +105,7 @@ ORDER_TYPES: dict[str, OrderTypePolicy] = {
         clocks_at_dispatch=(),
         completion_clock=None,
         holds_port=False,
-        skills=("inspection",),
+        skills=("splice",),
     ),
     OrderType.RECTIFICATION: OrderTypePolicy(
         needs_customer=False,
@@ -112,7 +114,7 @@ ORDER_TYPES: dict[str, OrderTypePolicy] = {
         clocks_at_dispatch=(),
         completion_clock=None,
         holds_port=False,
-        skills=("splicing",),
+        skills=("splice",),
     ),
 }
 

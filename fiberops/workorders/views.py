@@ -156,7 +156,10 @@ def dispatch_order(request, pk):
         return redirect("workorders:detail", pk=pk)
     try:
         actions.dispatch_order(
-            order, technician=form.cleaned_data["technician"], actor=request.user
+            order,
+            technician=form.cleaned_data["technician"],
+            actor=request.user,
+            borrow_reason=form.cleaned_data["borrow_reason"],
         )
     except DomainError as error:
         _refusal(request, error)

@@ -36,6 +36,8 @@ def test_every_operation_declares_its_refusals_with_the_error_envelope(schema):
         expected = {"400", "401", "404", "429"}
         if path.endswith("/service-note.pdf"):  # a logged unmasking: refused to some roles
             expected.add("403")
+        if path.endswith("/suggestions/"):  # only roles that dispatch (issue 9)
+            expected.add("403")
         if path.startswith("/api/v1/kpis/"):
             # A KPI is a computed list: no object or page to miss (no 404), and a role check
             # (technicians and the integration account: 403).

@@ -36,3 +36,32 @@ class CallAnswerSerializer(serializers.Serializer):
 
     dial = serializers.CharField(help_text="The number to dial (a privacy number).")
     recording_ref = serializers.CharField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    """One technician the dispatch rule allows for the order, with the score and why (issue 9)."""
+
+    technician = serializers.CharField(source="technician.staff_no", help_text="Staff number.")
+    name = serializers.CharField(source="technician.name")
+    team = serializers.CharField(source="technician.team.code")
+    grid = serializers.CharField(source="technician.team.grid.code")
+    score = serializers.IntegerField(help_text="Higher is a better fit (docs/dispatch.md).")
+    same_grid = serializers.BooleanField(
+        help_text="False: a team of another grid; dispatching needs `borrow_reason`."
+    )
+    distance_km = serializers.FloatField(
+        allow_null=True, help_text="Straight line from the last known position; null: unknown."
+    )
+    position_source = serializers.ChoiceField(
+        choices=["check_in", "next_stop", "grid_centre"],
+        help_text="Where the distance is measured from.",
+    )
+    jobs_today = serializers.IntegerField(
+        help_text="Appointments today plus open orders not yet booked."
+    )
+    owns_customer_problem = serializers.BooleanField(
+        help_text="Holds or recently closed another order of this customer (R-ORD-5)."
+    )
+    why = serializers.ListField(
+        child=serializers.CharField(), help_text="Short reasons in the reader's language."
+    )

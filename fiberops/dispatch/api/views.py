@@ -1,16 +1,21 @@
 """REST endpoints of customer contact under /work-orders/{id}/contact-attempts/ (R-APT-2,
 R-SLA-4): thin callers of `dispatch.actions`."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fiberops.accounts.permissions import may
 from fiberops.core.api import IDEMPOTENCY_KEY_HEADER, READ_ERRORS, WRITE_ERRORS, error_responses
+from fiberops.core.clock import now
+from fiberops.core.errors import NotPermitted
 from fiberops.core.idempotency import IdempotentWritesMixin
 from fiberops.dispatch.actions import call_customer, record_contact_attempt
 from fiberops.dispatch.api import serializers as s
+from fiberops.dispatch.suggestions import suggest
 from fiberops.workorders.api.serializers import WorkOrderSerializer
 from fiberops.workorders.api.views import OrderActionMixin, json_body
 
@@ -62,3 +67,29 @@ class CallCustomerView(IdempotentWritesMixin, OrderActionMixin, APIView):
     def post(self, request: Request, order_pk=None) -> Response:
         call = call_customer(self._order(order_pk), actor=self.actor)
         return Response(s.CallAnswerSerializer(call).data)
+
+
+class SuggestionsView(OrderActionMixin, APIView):
+    """GET /work-orders/{id}/suggestions/ (issue 9; R-WF-1, R-ORD-5)."""
+
+    @extend_schema(
+        parameters=[ORDER_PK],
+        responses={
+            200: s.SuggestionSerializer(many=True),
+            **error_responses(*READ_ERRORS, 403),
+        },
+        description="The technicians the caller may give this order to and the dispatch rule "
+        "allows (certified, with the order type's skills, of the branch; another grid's team "
+        "as a borrowing), best fit first, at most 20, each with a score and a short why: same "
+        "grid, distance from the last known position (today's latest check-in, else the next "
+        "stop, else the grid centre), today's load, already owning this customer's problem "
+        "(R-ORD-5). The order's current technician is left out. Out of scope: 404; roles "
+        "that may not dispatch: 403. A fixed number of queries.",
+    )
+    def get(self, request: Request, order_pk=None) -> Response:
+        order = self._order(order_pk)
+        if not may(self.actor, "order.dispatch"):
+            raise NotPermitted(_("Your role may not dispatch orders."))
+        order = type(order).objects.select_related("grid__branch", "customer").get(pk=order.pk)
+        suggestions = suggest(order, user=self.actor, now=now())
+        return Response(s.SuggestionSerializer(suggestions, many=True).data)

@@ -69,7 +69,11 @@ def test_r_sla_1_the_escalation_stays_with_the_leader_after_a_handover_to_anothe
 
     order = breached_fault(world)
     handover_order(
-        order, to=world.other_team_technician, reason="跨班组支援", actor=world.dispatcher
+        order,
+        to=world.other_team_technician,
+        reason="跨班组支援",
+        borrow_reason="跨网格支援",  # another grid's team: a borrowing (R-WF-1)
+        actor=world.dispatcher,
     )
     leader = login(world.leader)
     assert leader.get(f"/orders/{order.pk}/").status_code == 404  # no longer his team's order

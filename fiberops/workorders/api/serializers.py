@@ -375,7 +375,32 @@ class SuspendSerializer(RequiredReasonSerializer):
     )
 
 
-class DispatchSerializer(ActionSerializer):
+class AssignmentChecksMixin(serializers.Serializer):
+    """What a (re)assignment adds (R-WF-1 and the two-dispatcher race; docs/api.md)."""
+
+    borrow_reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed when the technician belongs to a team of another grid of the branch "
+        "(borrowing, kept on the event); otherwise 422 `technician_out_of_grid`.",
+    )
+    expected_technician = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        help_text="Optional optimistic check: the staff number the client saw on the order "
+        "(empty: none). Another one now: 409 `order_changed` with `current`.",
+    )
+    if_unmodified_since = ShanghaiDateTimeField(
+        required=False,
+        help_text="Optional optimistic check: the order's `updated_at` as the client saw it. "
+        "Changed since: 409 `order_changed` with `current`.",
+    )
+
+
+class DispatchSerializer(AssignmentChecksMixin, ActionSerializer):
     technician = serializers.CharField(max_length=16, help_text="Staff number (工号).")
 
 
@@ -476,7 +501,7 @@ class ResourceChangeSerializer(ActionSerializer):
     reason = serializers.CharField(max_length=500)
 
 
-class HandoverSerializer(ActionSerializer):
+class HandoverSerializer(AssignmentChecksMixin, ActionSerializer):
     technician = serializers.CharField(max_length=16)
     reason = serializers.CharField(max_length=500)
 

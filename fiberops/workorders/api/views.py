@@ -401,6 +401,9 @@ class WorkOrderViewSet(
             reason=data["reason"],
             actor=self.actor,
             occurred_at=data.get("occurred_at"),
+            borrow_reason=data["borrow_reason"],
+            expected_technician=data.get("expected_technician"),
+            if_unmodified_since=data.get("if_unmodified_since"),
         )
         return self._respond(order)
 

@@ -121,8 +121,11 @@ def test_api_schema_and_docs_are_served(world):
 def test_r_ord_5_a_technician_hands_over_to_a_colleague_over_the_api(world):
     order = make_order(world)
     world.client(world.dispatcher).post(url(order, "dispatch/"), {"technician": "Z001"})
+    # Z003 works in another grid's team: a borrowing, with its reason (R-WF-1, issue 9).
     response = world.client(world.technician_user).post(
-        url(order, "handover/"), {"technician": "Z003", "reason": "需要熔接"}, format="json"
+        url(order, "handover/"),
+        {"technician": "Z003", "reason": "需要熔接", "borrow_reason": "簇桥熔接组支援"},
+        format="json",
     )
     assert response.status_code == 200, response.content
     assert response.json()["technician"]["staff_no"] == "Z003"
