@@ -114,7 +114,9 @@ class DispatchForm(forms.Form):
         if unfit:
             return f"{label} · {unfit}"
         if technician.team.grid_id != self.order.grid_id:
-            return f"{label} · {_('borrowed: give a reason')}"
+            # Outside the f-string: xgettext does not look inside one (makemessages missed it).
+            borrowed = _("borrowed: give a reason")
+            return f"{label} · {borrowed}"
         return label
 
     def clean_technician(self):

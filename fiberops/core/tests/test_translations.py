@@ -27,3 +27,17 @@ def test_every_message_is_translated_and_none_is_fuzzy():
 
 def test_compiled_catalogue_is_shipped():
     assert PO.with_suffix(".mo").stat().st_size > 1000
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    """xgettext does not read inside f-strings: a gettext call in an f-string's braces is never
+    extracted, so the text stays English (it happened to the dispatch picker's "borrowed" note)."""
+    marked_inside = re.compile(r"""\bf(["']).*?\{\s*_\(""")
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}"
+        for path in (Path(settings.BASE_DIR) / "fiberops").rglob("*.py")
+        if path.name != "test_translations.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if marked_inside.search(line)
+    ]
+    assert found == []
