@@ -55,3 +55,7 @@ def describe_contact(data: dict) -> str:
         return ""
     outcome_label = ContactOutcome(outcome).label if outcome in ContactOutcome.values else ""
     return f"{ContactChannel(channel).label} · {outcome_label}"
+
+
+# Stored day plans (issue 9) live in their own module; imported here so Django finds them.
+from fiberops.dispatch.plan_models import DayPlan, PlannedStop, PlanRequest, PlanStatus  # noqa: E402, F401
