@@ -380,6 +380,7 @@ def _store(
     actor,
     now: dt.datetime,
     seconds: float,
+    time_limit_s: float = 0.0,
 ) -> DayPlan:
     """Supersede the current plan of (grid, day) and write the new one with its stops. Runs
     inside the caller's transaction; the grid row is locked so two planners take turns."""
@@ -399,7 +400,7 @@ def _store(
         created_at=now,
         created_by=actor,
         feasible=body["feasible"],
-        time_limit_s=settings.DISPATCH_PLAN_SECONDS,
+        time_limit_s=round(time_limit_s, 2),
         solve_seconds=round(seconds, 3),
         problem=problem,
         plan=body,
@@ -442,18 +443,26 @@ def _store(
 
 @transaction.atomic(durable=True)
 def plan_day(
-    grid: Grid, day: dt.date, *, reason: str, actor=None, now: dt.datetime | None = None
+    grid: Grid,
+    day: dt.date,
+    *,
+    reason: str,
+    actor=None,
+    now: dt.datetime | None = None,
+    time_limit_s: float | None = None,
 ) -> DayPlan:
     """Plan the grid's day afresh and make it the current plan; the previous one is superseded.
-    Started work stays first in its technician's route (docs/dispatch.md)."""
+    Started work stays first in its technician's route (docs/dispatch.md). The solver runs for
+    `time_limit_s` (default: the setting DISPATCH_PLAN_SECONDS)."""
     from fiberops.core.clock import now as clock_now
 
     current_time = now or clock_now()
+    limit = float(settings.DISPATCH_PLAN_SECONDS) if time_limit_s is None else time_limit_s
     began = time.perf_counter()
     built = build_problem(grid, day, now=current_time)
     problem = parse_problem(built.problem)
     travel = travel_for(problem, straight_line_settings())
-    plan = solve_problem(problem, travel, time_limit_s=float(settings.DISPATCH_PLAN_SECONDS))
+    plan = solve_problem(problem, travel, time_limit_s=limit)
     errors = check_plan(problem, plan, travel)
     if errors:  # a solver bug: keep the plan, say so loudly
         logger.error("day plan of %s %s fails the checker: %s", grid.code, day, errors[:5])
@@ -469,7 +478,29 @@ def plan_day(
         actor=actor,
         now=current_time,
         seconds=time.perf_counter() - began,
+        time_limit_s=limit,
     )
+
+
+def plan_booked_grids(
+    day: dt.date, *, reason: str, time_limit_s: float, now: dt.datetime | None = None
+) -> list[DayPlan]:
+    """Plan every grid that has orders booked on `day` (the demo's "today's plans")."""
+    day_start, day_end = day_bounds(day)
+    grid_ids = (
+        Appointment.objects.filter(
+            outcome=AppointmentOutcome.PENDING,
+            order__status__in=PLANNABLE,
+            starts_at__gte=day_start,
+            starts_at__lt=day_end,
+        )
+        .values_list("order__grid_id", flat=True)
+        .distinct()
+    )
+    return [
+        plan_day(grid, day, reason=reason, now=now, time_limit_s=time_limit_s)
+        for grid in Grid.objects.filter(pk__in=set(grid_ids)).order_by("code")
+    ]
 
 
 # --- re-planning when something changes -------------------------------------------------------
