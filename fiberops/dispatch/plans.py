@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fiberops.core.clock import SHANGHAI, local_date
 from fiberops.core.errors import Conflict, RuleViolation
@@ -130,7 +131,8 @@ def urgency(order: WorkOrder, appointment: Appointment | None) -> int:
 @dataclass
 class Built:
     """The problem of a grid's day as the solver's JSON, and what it leaves out: the started
-    stops (first in their technician's route) and the orders set aside with a reason."""
+    stops (first in their technician's route) and the orders set aside with a reason (an English
+    source text, translated when read, like the solver's reasons)."""
 
     day: dt.date
     problem: dict[str, Any]
@@ -208,7 +210,7 @@ def build_problem(grid: Grid, day: dt.date, *, now: dt.datetime) -> Built:
         customer = order.customer
         if customer is None or customer.lat is None or customer.lng is None:
             built.set_aside.append(
-                {"job": key, "reason": _("the customer's address has no map position")}
+                {"job": key, "reason": gettext_noop("the customer's address has no map position")}
             )
             continue
         lat, lng = float(customer.lat), float(customer.lng)
@@ -217,7 +219,10 @@ def build_problem(grid: Grid, day: dt.date, *, now: dt.datetime) -> Built:
             technician = order.technician
             if technician is None or technician.pk not in on_duty:
                 built.set_aside.append(
-                    {"job": key, "reason": _("started by a technician not planned that day")}
+                    {
+                        "job": key,
+                        "reason": gettext_noop("started by a technician not planned that day"),
+                    }
                 )
                 continue
             begun, where = visits.get(order.pk, (now_minute, (lat, lng)))
@@ -247,8 +252,7 @@ def build_problem(grid: Grid, day: dt.date, *, now: dt.datetime) -> Built:
                 built.set_aside.append(
                     {
                         "job": key,
-                        "reason": _("its technician %(staff_no)s is not working that day")
-                        % {"staff_no": order.technician.staff_no if order.technician else "?"},
+                        "reason": gettext_noop("its technician is not working that day"),
                     }
                 )
                 continue
@@ -298,7 +302,7 @@ def build_problem(grid: Grid, day: dt.date, *, now: dt.datetime) -> Built:
         if job["pinned_to"] is not None and job["pinned_to"] not in present:
             jobs.remove(job)
             built.set_aside.append(
-                {"job": job["id"], "reason": _("its technician's shift is over")}
+                {"job": job["id"], "reason": gettext_noop("its technician's shift is over")}
             )
     built.started = [stop for stops in started_by.values() for stop in stops]
     built.problem = {
@@ -551,7 +555,7 @@ def replan_requested_days(now: dt.datetime) -> int:
             plan_day(
                 request.grid,
                 request.work_on,
-                reason=_("re-planned after a change: %(action)s") % {"action": request.reason},
+                reason=f"re-planned after a change: {request.reason}",
                 now=now,
             )
         except Exception:  # one bad day must not stop the others; it is asked again
@@ -662,7 +666,7 @@ def insert_urgent_order(order: WorkOrder, *, actor, now: dt.datetime) -> UrgentR
     day = local_date(now)
     current = DayPlan.objects.current().filter(grid=order.grid, work_on=day).first()
     if current is None:
-        current = plan_day(order.grid, day, reason=_("planned for an urgent order"), now=now)
+        current = plan_day(order.grid, day, reason="planned for an urgent order", now=now)
     began = time.perf_counter()
     problem = parse_problem(current.problem)
     plan = plan_from_dict(current.plan)
@@ -683,7 +687,7 @@ def insert_urgent_order(order: WorkOrder, *, actor, now: dt.datetime) -> UrgentR
             built_started=current.plan.get("started", []),
             set_aside=[s for s in current.plan.get("set_aside", []) if s["job"] != key],
             urgent=urgent,
-            reason=_("urgent order %(bss)s inserted") % {"bss": order.bss_order_no},
+            reason=f"urgent order {order.bss_order_no} inserted",
             actor=actor,
             now=now,
             seconds=time.perf_counter() - began,

@@ -168,7 +168,7 @@ def plan_body(plan: DayPlan, user) -> dict[str, Any]:
             {
                 "order": pk_of(r["job"]),
                 "bss_order_no": numbers.get(pk_of(r["job"]), ""),
-                "reason": r["reason"],
+                "reason": _(r["reason"]),  # the fixed reasons have translations
             }
             for r in reasons
         ]
