@@ -541,7 +541,7 @@ def replan_requested_days(now: dt.datetime) -> int:
     that have a current plan or are today or later; returns how many were re-planned."""
     with transaction.atomic(durable=True):
         claimed = list(
-            PlanRequest.objects.select_for_update(skip_locked=True)
+            PlanRequest.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("grid")
             .order_by("requested_at", "id")[: settings.DISPATCH_REPLAN_BATCH]
         )
