@@ -137,3 +137,38 @@ def test_the_technicians_queue_follows_todays_plan(world):
         queue = [o.pk for o in technician_queue(world.technician_user, at(8, 40))]
     assert queue == [late.pk, early.pk]
     assert PlannedStop.objects.filter(order=late, is_started=True).exists()
+
+
+def test_r_apt_7_a_second_appointment_is_urgent_in_the_plan(world):
+    from fiberops.dispatch.tests.appointment_helpers import absent_then_rebooked
+
+    give_skills(world)
+    order = absent_then_rebooked(
+        world, MORNING - dt.timedelta(days=2), at(9, day=DAY - dt.timedelta(days=1)), at(14)
+    )
+    customer = order.customer
+    customer.lat, customer.lng = 30.6271, 104.0362
+    customer.save(update_fields=["lat", "lng"])
+    built = build_problem(world.grid, DAY, now=MORNING)
+    (job,) = built.problem["jobs"]
+    assert job["id"] == job_key(order.pk)
+    assert job["priority"] == 2
+    assert job["window"] == {"start": "14:00", "end": "16:00"}
+
+
+def test_r_ord_5_a_handover_re_plans_the_order_onto_its_new_owner(world):
+    from fiberops.workorders.actions import handover_order
+
+    give_skills(world)
+    order = booked(world, starts_at=at(9))
+    with time_machine.travel(MORNING, tick=False):
+        plan_day(world.grid, DAY, reason="morning")
+        handover_order(order, to=world.teammate, reason="病假", actor=world.dispatcher)
+        assert PlanRequest.objects.filter(grid=world.grid, work_on=DAY).exists()
+        TICK_HOOKS["day plans re-planned"](MORNING)
+    current = DayPlan.objects.current().get(grid=world.grid, work_on=DAY)
+    # The owner answers for the customer's problem (首问负责制): the plan follows the handover
+    # and never proposes anyone else for an assigned order.
+    assert current.stops.get(order=order).technician == world.teammate
+    job = next(j for j in current.problem["jobs"] if j["id"] == job_key(order.pk))
+    assert job["pinned_to"] == technician_key(world.teammate.pk)
