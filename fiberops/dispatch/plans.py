@@ -664,21 +664,23 @@ def insert_urgent_order(order: WorkOrder, *, actor, now: dt.datetime) -> UrgentR
             _("This order is not waiting for a technician to come."), code="not_plannable"
         )
     day = local_date(now)
-    current = DayPlan.objects.current().filter(grid=order.grid, work_on=day).first()
-    if current is None:
-        current = plan_day(order.grid, day, reason="planned for an urgent order", now=now)
+    if not DayPlan.objects.current().filter(grid=order.grid, work_on=day).exists():
+        plan_day(order.grid, day, reason="planned for an urgent order", now=now)
     began = time.perf_counter()
-    problem = parse_problem(current.problem)
-    plan = plan_from_dict(current.plan)
-    key = job_key(order.pk)
-    problem, plan = _without(problem, plan, key)
-    now_minute = minute_of(now, day)
-    latest = max((t.shift_end for t in problem.technicians), default=now_minute + 1)
-    job = _job_for(order, (now_minute, max(now_minute, latest - 1)), problem)
-    travel = travel_for(problem, straight_line_settings())
-    inserted = insert_urgent(problem, plan, job, now=now_minute, travel=travel)
-    urgent = set(current.plan.get("urgent", [])) | {key}
+    # Read, insert and write under the grid's lock: two urgent orders at once take turns, and
+    # the second is inserted into the plan holding the first (milliseconds each).
     with transaction.atomic(durable=True):
+        Grid.objects.select_for_update().filter(pk=order.grid_id).first()
+        current = DayPlan.objects.current().get(grid=order.grid, work_on=day)
+        problem = parse_problem(current.problem)
+        plan = plan_from_dict(current.plan)
+        key = job_key(order.pk)
+        problem, plan = _without(problem, plan, key)
+        now_minute = minute_of(now, day)
+        latest = max((t.shift_end for t in problem.technicians), default=now_minute + 1)
+        job = _job_for(order, (now_minute, max(now_minute, latest - 1)), problem)
+        travel = travel_for(problem, straight_line_settings())
+        inserted = insert_urgent(problem, plan, job, now=now_minute, travel=travel)
         stored = _store(
             order.grid,
             day,
@@ -686,7 +688,7 @@ def insert_urgent_order(order: WorkOrder, *, actor, now: dt.datetime) -> UrgentR
             plan=inserted.plan,
             built_started=current.plan.get("started", []),
             set_aside=[s for s in current.plan.get("set_aside", []) if s["job"] != key],
-            urgent=urgent,
+            urgent=set(current.plan.get("urgent", [])) | {key},
             reason=f"urgent order {order.bss_order_no} inserted",
             actor=actor,
             now=now,
