@@ -163,3 +163,21 @@ def test_r_apt_1_booking_windows_say_which_windows_the_plan_can_still_keep(world
         .status_code
         == 404
     )
+
+
+def test_the_technicians_queue_in_plan_order_keeps_its_query_ceiling(world):
+    from fiberops.workorders.tests.test_query_counts import MY_QUEUE
+
+    plan = planned_world(world, extra=4)
+    client = world.client(world.technician_user)
+    with time_machine.travel(at(8, 10), tick=False), CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/me/queue/")
+    assert response.status_code == 200
+    ids = [order["id"] for order in response.json()]
+    planned = list(
+        plan.stops.filter(technician=world.technician)
+        .order_by("sequence")
+        .values_list("order_id", flat=True)
+    )
+    assert ids[: len(planned)] == planned  # today's route first, in its order
+    assert len(queries) <= MY_QUEUE  # the plan's order is a subquery, not a query
