@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from fiberops.dispatch.api.plans import BookingWindowsView, DayPlanView, UrgentInsertView
 from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet, SuggestionsView
 from fiberops.onsite.api.views import (
     AcceptanceViewSet,
@@ -54,6 +55,13 @@ router.register("technicians", TechnicianViewSet, basename="technician")
 router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")
 urlpatterns = [
     path("me/queue/", MyQueueView.as_view(), name="my-queue"),
+    path("plans/", DayPlanView.as_view(), name="day-plan"),
+    path("plans/urgent/", UrgentInsertView.as_view(), name="day-plan-urgent"),
+    path(
+        "work-orders/<int:order_pk>/booking-windows/",
+        BookingWindowsView.as_view(),
+        name="booking-windows",
+    ),
     path("work-orders/<int:pk>/service-note.pdf", ServiceNoteView.as_view(), name="service-note"),
     path("work-orders/<int:pk>/labels.pdf", LabelsView.as_view(), name="labels"),
     path("work-orders/<int:order_pk>/call/", CallCustomerView.as_view(), name="call-customer"),

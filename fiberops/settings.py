@@ -7,7 +7,17 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from fiberops.core.config import env_bool, env_decimal, env_int, merge_sla_policy, secret_key
+from fiberops.core.config import (
+    env_bool,
+    env_break,
+    env_decimal,
+    env_int,
+    env_service_minutes,
+    env_shift,
+    env_windows,
+    merge_sla_policy,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -250,6 +260,30 @@ if ACCEPTANCE_OVERLOAD_RX_DBM <= ACCEPTANCE_MIN_RX_DBM:
     raise ImproperlyConfigured(
         "ACCEPTANCE_OVERLOAD_RX_DBM must lie above ACCEPTANCE_MIN_RX_DBM: no reading could pass."
     )
+
+# Day plans (issue 9, docs/dispatch.md "Stored plans and re-planning"): the technicians' shift and
+# lunch break, minutes on site per order type, the solver's seconds per plan, how many dirty days
+# one SLA tick re-plans, and the candidate windows offered by booking help.
+DISPATCH_SHIFT = env_shift("DISPATCH_SHIFT", "08:30-18:00")
+DISPATCH_BREAK = env_break("DISPATCH_BREAK", "11:30-13:30/30", shift=DISPATCH_SHIFT)
+DISPATCH_SERVICE_MINUTES = env_service_minutes(
+    "DISPATCH_SERVICE_MINUTES",
+    {
+        "survey": 45,
+        "install": 90,
+        "relocation": 90,
+        "removal": 30,
+        "fault": 60,
+        "complaint": 60,
+        "inspection": 60,
+        "rectification": 120,
+    },
+)
+DISPATCH_PLAN_SECONDS = env_decimal("DISPATCH_PLAN_SECONDS", "5", low="0.1", high="60")
+DISPATCH_REPLAN_BATCH = env_int("DISPATCH_REPLAN_BATCH", 5, minimum=1, maximum=100)
+DISPATCH_BOOKING_WINDOWS = env_windows(
+    "DISPATCH_BOOKING_WINDOWS", "08:30-10:30,10:30-12:30,13:30-15:30,15:30-17:30"
+)
 
 # The AAA (RADIUS) system asked for 3A信息同步 (R-ACC-2): simulated unless an adapter is named.
 AAA_BACKEND = os.environ.get("AAA_BACKEND", "fiberops.onsite.aaa.SimulatedAaa")

@@ -151,3 +151,87 @@ def env_decimal(
     if not value.is_finite() or not Decimal(low) <= value <= Decimal(high):
         raise ImproperlyConfigured(f"{name}={text!r} must lie between {low} and {high}.")
     return value
+
+
+# --- day plans (issue 9, docs/dispatch.md "Stored plans and re-planning") ---------------------
+
+_CLOCK_TEXT = r"([01]\d|2[0-3]):([0-5]\d)"
+
+
+def _clock_minutes(name: str, text: str) -> int:
+    import re
+
+    match = re.fullmatch(_CLOCK_TEXT, text.strip())
+    if not match:
+        raise ImproperlyConfigured(f'{name}: {text!r} is not a time "HH:MM".')
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def env_shift(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:
+    """A working day "HH:MM-HH:MM" (e.g. DISPATCH_SHIFT "08:30-18:00"); refused unless the end
+    is after the start. Returned as written, validated."""
+    environ = os.environ if environ is None else environ
+    text = environ.get(name, default)
+    parts = text.split("-")
+    if len(parts) != 2:
+        raise ImproperlyConfigured(f'{name}={text!r}: expected "HH:MM-HH:MM".')
+    start, end = (_clock_minutes(name, part) for part in parts)
+    if end <= start:
+        raise ImproperlyConfigured(f"{name}={text!r}: the end must come after the start.")
+    return text.strip()
+
+
+def env_break(
+    name: str, default: str, *, shift: str, environ: Mapping[str, str] | None = None
+) -> str:
+    """A lunch break "HH:MM-HH:MM/minutes" (earliest start, latest end, length), inside the
+    shift and long enough for its minutes; "" (set to an empty value) means no break."""
+    environ = os.environ if environ is None else environ
+    text = environ.get(name, default).strip()
+    if not text:
+        return ""
+    window, _, minutes_text = text.partition("/")
+    parts = window.split("-")
+    if len(parts) != 2 or not minutes_text.strip().isdigit():
+        raise ImproperlyConfigured(f'{name}={text!r}: expected "HH:MM-HH:MM/minutes".')
+    earliest, latest = (_clock_minutes(name, part) for part in parts)
+    minutes = int(minutes_text)
+    shift_start, shift_end = (_clock_minutes(name, part) for part in shift.split("-"))
+    if not 1 <= minutes <= 240 or latest - earliest < minutes:
+        raise ImproperlyConfigured(f"{name}={text!r}: the window must hold the minutes (1–240).")
+    if earliest < shift_start or latest > shift_end:
+        raise ImproperlyConfigured(f"{name}={text!r}: the break must lie inside the shift.")
+    return text
+
+
+def env_service_minutes(
+    name: str, defaults: dict[str, int], environ: Mapping[str, str] | None = None
+) -> dict[str, int]:
+    """Minutes on site per order type: `defaults` with the JSON object in `name` merged over it;
+    refused for an unknown type or a value outside 1–720."""
+    environ = os.environ if environ is None else environ
+    merged = dict(defaults)
+    if name not in environ:
+        return merged
+    try:
+        override = json.loads(environ[name])
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {error}") from None
+    if not isinstance(override, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object of order type → minutes.")
+    for key, value in override.items():
+        if key not in defaults:
+            raise ImproperlyConfigured(f"{name}: {key!r} is no order type.")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 720:
+            raise ImproperlyConfigured(f"{name}: {key} must be whole minutes between 1 and 720.")
+        merged[key] = value
+    return merged
+
+
+def env_windows(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:
+    """Candidate booking windows "HH:MM-HH:MM,HH:MM-HH:MM,…" each with its end after its start."""
+    environ = os.environ if environ is None else environ
+    text = environ.get(name, default).strip()
+    for item in text.split(","):
+        env_shift(name, item, environ={})
+    return text

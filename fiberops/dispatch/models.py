@@ -88,3 +88,7 @@ class DayPin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} → {self.technician_id} {self.day}"
+
+
+# Stored day plans (issue 9) live in their own module; imported here so Django finds them.
+from fiberops.dispatch.plan_models import DayPlan, PlannedStop, PlanRequest, PlanStatus  # noqa: E402, F401

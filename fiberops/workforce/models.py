@@ -102,6 +102,14 @@ class Team(models.Model):
     grid = models.ForeignKey(
         Grid, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="teams"
     )
+    # Where the team's routes start and end (驻点, issue 9's day plans); empty: the centre of
+    # the grid's customers (docs/dispatch.md, "Stored plans and re-planning").
+    base_lat = models.DecimalField(
+        _("base latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    base_lng = models.DecimalField(
+        _("base longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("team")

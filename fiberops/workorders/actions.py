@@ -34,7 +34,7 @@ from fiberops.sla import actions as sla
 from fiberops.sla.choices import DeadlineKind
 from fiberops.workforce.models import Grid, Technician
 from fiberops.workorders import appointments as rules
-from fiberops.workorders import events, gates
+from fiberops.workorders import changes, events, gates
 from fiberops.workorders.guards import check_scope, guard_order, require
 from fiberops.workorders.models import (
     Appointment,
@@ -315,6 +315,7 @@ def _apply_transition(
     if spec.needs_reason and not reason.strip():
         raise RuleViolation(_("Give a reason."), code="reason_required")
     before = locked.status
+    booked_before = locked.appointment_starts_at
     changed, data = prepare(locked, at) if prepare else ([], {})
     locked.status = spec.target or locked.suspended_from or Status.ACCEPTED
     locked.suspended_from = before if action == "suspend" else ""
@@ -322,6 +323,7 @@ def _apply_transition(
     events.status_changed(
         locked, actor=actor, at=at, action=action, before=before, reason=reason, data=data
     )
+    changes.order_changed(locked, action, at, booked_before, locked.appointment_starts_at)
     _copy_fields(locked, order)
     return locked, at
 
@@ -1189,6 +1191,7 @@ def handover_order(
         to_staff_no=to.staff_no,
         data=borrowed,
     )
+    changes.order_changed(locked, "handover", at, locked.appointment_starts_at)
     _copy_fields(locked, order)
     return locked
 

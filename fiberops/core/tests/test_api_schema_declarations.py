@@ -150,6 +150,8 @@ def test_every_list_filter_the_views_honour_is_documented(schema):
     assert query("/api/v1/technicians/") == {"grid", "page"}
     assert query("/api/v1/grids/") == {"page"}
     assert query("/api/v1/kpis/fulfilment/") == {"from", "to", "by"}
+    assert query("/api/v1/plans/") == {"grid", "date"}
+    assert query("/api/v1/work-orders/{order_pk}/booking-windows/") == {"date"}
 
 
 def test_r_kpi_1_the_fulfilment_rows_are_the_contract(schema):
@@ -187,3 +189,16 @@ def test_r_apt_bodies_of_the_appointment_actions(schema):
     absent = schema["paths"]["/api/v1/work-orders/{id}/customer-absent/"]["post"]
     answer = absent["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert "wait_until" in components[answer.rsplit("/", 1)[1]]["required"]
+
+
+def test_day_plans_declare_their_routes_and_the_urgent_answer(schema):
+    """Issue 9: a plan is routes of stops with planned times and the unassigned with reasons."""
+    components = schema["components"]["schemas"]
+    plan = components["DayPlan"]["properties"]
+    assert {"routes", "unassigned", "feasible", "created_at"} <= set(plan)
+    stop = components["PlannedStop"]["properties"]
+    assert {"order", "bss_order_no", "arrival_at", "starts_at", "ends_at", "is_started"} <= set(
+        stop
+    )
+    assert components["UrgentAnswer"]["properties"]["technician"]["nullable"]
+    assert components["BookingWindows"]["properties"]["plan"]["nullable"]

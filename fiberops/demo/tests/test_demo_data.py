@@ -14,6 +14,7 @@ from fiberops.core.clock import now as clock_now
 from fiberops.customers.models import Customer
 from fiberops.demo import builder
 from fiberops.demo.management.commands import load_demo
+from fiberops.dispatch.plan_models import DayPlan
 from fiberops.sla.models import Deadline
 from fiberops.testing import make_world
 from fiberops.workforce.models import Grid, Technician
@@ -88,6 +89,12 @@ def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads
     # The server may start once the first slice exists: the ready file comes right after it.
     assert first_run.seen["work orders: 100/1050"] == (builder.FIRST_SLICE, False)
     assert first_run.seen["work orders: 150/1050"] == (150, True)
+
+    # Today's grids have their day plans (issue 9), each the one current plan of its day.
+    assert "day plans of today's grids made" in output
+    plans = DayPlan.objects.filter(status="current")
+    assert plans.exists()
+    assert plans.count() == plans.values("grid", "work_on").distinct().count()
 
     ready_file.unlink()
     second_run = StringIO()

@@ -15,11 +15,13 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from fiberops.accounts.models import User
+from fiberops.core.clock import SHANGHAI
 from fiberops.core.clock import now as clock_now
 from fiberops.customers.models import Customer
 from fiberops.demo.builder import DemoBuilder
 from fiberops.demo.data import DEMO_PASSWORD, MARKER_BRANCH, ORDER_COUNT, SEED
 from fiberops.dispatch.models import ContactAttempt
+from fiberops.dispatch.plans import plan_booked_grids
 from fiberops.network.models import SplitterBox, SplitterPort
 from fiberops.sla.models import Deadline
 from fiberops.workforce.models import Branch, Grid, Team, Technician
@@ -29,6 +31,8 @@ from fiberops.workorders.states import OrderType, Status
 #: With --ready-file on SQLite, the loader waits half of each order's time before the next (see
 #: `DemoBuilder`): the load takes about 50 % longer, the web server's writes wait under 0.2 s.
 SHARE_WHILE_SERVING = 0.5
+#: Solver seconds per grid for today's demo plans: the demo's grids are small.
+PLAN_SECONDS = 0.5
 
 
 def counts() -> dict[str, int]:
@@ -58,8 +62,13 @@ class Command(BaseCommand):
             help="file to create once the logins and the newest orders exist (make demo waits "
             "for it before serving)",
         )
+        parser.add_argument(
+            "--no-plans",
+            action="store_true",
+            help="skip the day plans of today's grids made at the end (issue 9)",
+        )
 
-    def handle(self, *args, ready_file: Path | None, **options):
+    def handle(self, *args, ready_file: Path | None, no_plans: bool = False, **options):
         started = time.perf_counter()
 
         def report(line: str) -> None:
@@ -97,6 +106,14 @@ class Command(BaseCommand):
             pause_share=SHARE_WHILE_SERVING if ready_file and connection.vendor == "sqlite" else 0,
         )
         builder.build(on_first_slice=first_slice)
+        if not no_plans:
+            # Today's day plans (issue 9), a short solver run per grid booked today.
+            plans = plan_booked_grids(
+                clock_now().astimezone(SHANGHAI).date(),
+                reason="demo",
+                time_limit_s=PLAN_SECONDS,
+            )
+            report(f"{len(plans)} day plans of today's grids made")
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {elapsed:.1f} s:"))
         for label, value in counts().items():
