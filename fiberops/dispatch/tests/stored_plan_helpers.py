@@ -22,11 +22,12 @@ def at(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
 
 
 def give_skills(world: World) -> None:
-    """The world's technicians of the grid can install and repair (R-WF-1)."""
+    """Of the world's technicians of the grid, Z001 installs and repairs, Z002 only installs
+    (R-WF-1); `make_world` gives everyone every skill, so they are set, not added."""
     repair, _ = Skill.objects.get_or_create(code="repair", defaults={"name": "故障维修"})
-    ftth = Skill.objects.get(code="ftth")
-    world.technician.skills.add(ftth, repair)
-    world.teammate.skills.add(ftth)
+    ftth, _ = Skill.objects.get_or_create(code="ftth", defaults={"name": "FTTH"})
+    world.technician.skills.set([ftth, repair])
+    world.teammate.skills.set([ftth])
 
 
 def placed_order(

@@ -29,7 +29,7 @@ def test_r_apt_1_r_wf_1_the_problem_from_the_database_has_windows_skills_pins_an
 ):
     give_skills(world)
     install = booked(world, starts_at=at(9))
-    fault = booked(world, starts_at=at(14), order_type="fault", technician=world.teammate)
+    fault = booked(world, starts_at=at(14), order_type="fault", technician=world.technician)
     built = build_problem(world.grid, DAY, now=MORNING - dt.timedelta(days=1))
     jobs = {job["id"]: job for job in built.problem["jobs"]}
     assert jobs[job_key(install.pk)]["window"] == {"start": "09:00", "end": "11:00"}
