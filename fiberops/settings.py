@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "fiberops.workorders",
     "fiberops.dispatch",
     "fiberops.onsite",
+    "fiberops.inspections",
     "fiberops.mobile",
     "fiberops.reporting",
     "fiberops.messaging",

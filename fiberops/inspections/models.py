@@ -1,0 +1,3 @@
+"""Inspections and network health (巡检, R-INS-1..4): inspection plans and their orders, switch
+readings and the breaches that open rectification orders. The switch readings' models live in
+`switch_models.py` and are imported at the end of this module so Django finds them."""
