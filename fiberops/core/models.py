@@ -28,3 +28,36 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletes of history rows (STYLE habit 3, R-ORD-4)."""
+
+    def update(self, **kwargs):
+        raise TypeError(_append_only(self.model))
+
+    def delete(self):
+        raise TypeError(_append_only(self.model))
+
+
+class AppendOnlyModel(models.Model):
+    """A history row: written once in the transaction of the change it records, never changed
+    or deleted afterwards (STYLE habit 3, R-ORD-4). A model with its own queryset class mixes
+    `AppendOnlyQuerySet` into it."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(_append_only(type(self)))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(_append_only(type(self)))
+
+
+def _append_only(model: type[models.Model]) -> str:
+    return f"{model.__name__} rows are append-only (R-ORD-4)."

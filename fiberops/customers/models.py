@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fiberops.core.masking import mask_address, mask_phone
+from fiberops.core.models import AppendOnlyModel
 
 
 class Customer(models.Model):
@@ -58,7 +59,7 @@ class Customer(models.Model):
         return (self.name[:1] + "*" * (len(self.name) - 1)) if self.name else ""
 
 
-class UnmaskEvent(models.Model):
+class UnmaskEvent(AppendOnlyModel):
     """Append-only log of every time someone saw a customer's full phone or address (R-CUS-5)."""
 
     customer = models.ForeignKey(
@@ -86,8 +87,3 @@ class UnmaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} saw {self.fields} of customer {self.customer_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("The unmasking log is append-only.")
-        super().save(*args, **kwargs)

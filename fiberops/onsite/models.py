@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fiberops.core.models import AppendOnlyModel, AppendOnlyQuerySet
 from fiberops.workforce.models import ScopedQuerySet
 from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.states import OrderType
@@ -146,7 +147,7 @@ class ReadingSource(models.TextChoices):
     ADAPTER = "adapter", _("Asked through an adapter")
 
 
-class AcceptanceReading(models.Model):
+class AcceptanceReading(AppendOnlyModel):
     """One reading of an acceptance element with its verdict (R-ACC-1..5). Append-only: a new
     reading replaces an old one for the gate, the old stays as history. `values` keeps the raw
     reading, `source` where it came from."""
@@ -180,11 +181,6 @@ class AcceptanceReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.element} {self.code}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Acceptance readings are append-only (R-ORD-4).")
-        super().save(*args, **kwargs)
 
 
 # --- the visit checklist: 上门实施标准十步法 (R-SITE-1..5) -------------------------------------
@@ -279,15 +275,7 @@ class ChecklistItem(models.Model):
         return f"{self.code} {self.label}"
 
 
-class ChecklistTickQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Checklist ticks are append-only (R-ORD-4).")
-
-    def delete(self):
-        raise TypeError("Checklist ticks are append-only (R-ORD-4).")
-
-
-class ChecklistTick(models.Model):
+class ChecklistTick(AppendOnlyModel):
     """One answer to a checklist item on one visit (R-SITE-1..5): who, when, done or not
     applicable, and for a two-person item the second technician. Append-only: a later answer
     to the same item replaces the earlier one for the gate, the earlier stays as history."""
@@ -327,8 +315,6 @@ class ChecklistTick(models.Model):
     occurred_at = models.DateTimeField(_("ticked at"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = ChecklistTickQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("checklist answer")
         verbose_name_plural = _("checklist answers")
@@ -338,13 +324,8 @@ class ChecklistTick(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {self.item_code} {self.answer}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Checklist ticks are append-only (R-ORD-4).")
-        super().save(*args, **kwargs)
 
-
-class SafetyDeferral(models.Model):
+class SafetyDeferral(AppendOnlyModel):
     """The work was deferred to a later day because safety could not be ensured on site, with
     the customer's agreement (R-SITE-4: 夜间作业…不能确保安全的情况下，和用户沟通协调第二天处理).
     `appointment` is the follow-up visit it booked. Append-only."""
@@ -394,11 +375,6 @@ class SafetyDeferral(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {self.occurred_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Safety deferrals are append-only (R-ORD-4).")
-        super().save(*args, **kwargs)
-
 
 def describe_checklist_tick(data: dict) -> str:
     """The timeline's label of a `checklist_recorded` event ("穿好鞋套 · 完成")."""
@@ -414,7 +390,7 @@ def describe_checklist_tick(data: dict) -> str:
 # --- the customer's sign-off: 满意度 and the signed 业务施工确认单 (R-SITE-3, R-SITE-6) ---
 
 
-class SatisfactionAnswer(models.Model):
+class SatisfactionAnswer(AppendOnlyModel):
     """The customer's answer at the door: satisfied with the work or not (满意度, R-SITE-6).
     Append-only: the latest answer counts; a "not satisfied" after completion sends the order
     back to rework. Written only by `onsite.signoff.record_satisfaction`."""
@@ -444,18 +420,13 @@ class SatisfactionAnswer(models.Model):
     def __str__(self) -> str:
         return f"{self.order_id} {'satisfied' if self.satisfied else 'not satisfied'}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Satisfaction answers are append-only (R-ORD-4).")
-        super().save(*args, **kwargs)
-
 
 def confirmation_path(form: "ConfirmationForm", filename: str) -> str:
     """`confirmations/<order id>/<name>`: no customer's name, address or phone in a path."""
     return f"confirmations/{form.order_id}/{filename}"
 
 
-class ConfirmationQuerySet(ScopedQuerySet):
+class ConfirmationQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
     """Confirmation forms are seen by whoever sees their order."""
 
     branch_path = "order__grid__branch_id"
@@ -465,7 +436,7 @@ class ConfirmationQuerySet(ScopedQuerySet):
         return models.Q(order__in=WorkOrder.objects.visible_to(user))
 
 
-class ConfirmationForm(models.Model):
+class ConfirmationForm(AppendOnlyModel):
     """A signed work confirmation form (业务施工确认单, R-SITE-3): the customer's signature, the
     three-copy PDF made from it and the PDF's SHA-256. Versions 1..n per order: a signature
     after a rework makes a new version and keeps the old. Append-only; the stored PDF is served
@@ -511,8 +482,3 @@ class ConfirmationForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} v{self.version} {self.sha256[:12]}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Confirmation forms are append-only (R-ORD-4).")
-        super().save(*args, **kwargs)

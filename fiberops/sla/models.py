@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fiberops.accounts.choices import Role
 from fiberops.accounts.permissions import is_role
+from fiberops.core.models import AppendOnlyModel
 from fiberops.sla.choices import (
     AlertKind,
     CalendarSource,
@@ -245,7 +246,7 @@ class SlaAlert(models.Model):
         return f"{self.kind} {self.deadline}"
 
 
-class DeadlineRevision(models.Model):
+class DeadlineRevision(AppendOnlyModel):
     """Append-only record of a running clock's due time moved by a calendar change (R-SLA-7);
     the order's timeline shows it."""
 
@@ -264,11 +265,6 @@ class DeadlineRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deadline} {self.due_before} → {self.due_after}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Deadline revisions are append-only.")
-        super().save(*args, **kwargs)
 
 
 class SweepProblem(models.Model):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fiberops.core.models import AppendOnlyModel
 from fiberops.workforce.models import ScopedQuerySet, Team
 from fiberops.workorders.states import OrderType, Status
 
@@ -187,15 +188,7 @@ CHANGE_EVENTS = (
 )
 
 
-class OrderEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Order events are append-only (R-ORD-4).")
-
-    def delete(self):
-        raise TypeError("Order events are append-only (R-ORD-4).")
-
-
-class OrderEvent(models.Model):
+class OrderEvent(AppendOnlyModel):
     """One line of an order's timeline (R-ORD-4): who did what, when, with the before/after."""
 
     order = models.ForeignKey(
@@ -218,8 +211,6 @@ class OrderEvent(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = OrderEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
@@ -228,14 +219,6 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.kind} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Order events are append-only (R-ORD-4).")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Order events are append-only (R-ORD-4).")
 
 
 class SuspensionInitiator(models.TextChoices):
