@@ -26,8 +26,8 @@ from fiberops.workorders.actions import dispatch_order, return_order
 URL = "/dispatch/board/"
 #: session; user; the grids of the filter; the queue (with its second-visit and deadline
 #: subqueries); technicians; the day's appointments; the orders to book; the pins; check-ins;
-#: next stops; grid centres
-BOARD_PAGE = 11
+#: next stops; grid centres; the grids' current day plans (none here: no order numbers asked)
+BOARD_PAGE = 12
 
 
 def login(user) -> Client:
