@@ -69,7 +69,7 @@ ASSIGNED = (Status.DISPATCHED, Status.ACCEPTED, Status.APPOINTED)
 URGENT_TYPES = (OrderType.FAULT, OrderType.COMPLAINT)
 #: Order changes that ask for a re-plan of the days they touch.
 REPLAN_ACTIONS = frozenset(
-    {"dispatch", "appoint", "return", "cancel", "suspend", "resume", "handover"}
+    {"dispatch", "appoint", "return", "cancel", "suspend", "resume", "handover", "pin", "unpin"}
 )
 
 
