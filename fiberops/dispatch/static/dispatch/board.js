@@ -149,9 +149,10 @@
       });
       if (t.plan.start) planned.push(t.plan.start);
       if (planned.length > 1) {
-        const line = L.polyline(planned, { color: c, weight: 3, opacity: 0.9, className: "plan-route" }).addTo(map);
-        const path = line.getElement();
-        if (path) path.setAttribute("data-staff", t.staff_no);
+        // The path exists once the map has a view (below): name its technician then.
+        const line = L.polyline(planned, { color: c, weight: 3, opacity: 0.9, className: "plan-route" });
+        line.on("add", () => { const path = line.getElement(); if (path) path.setAttribute("data-staff", t.staff_no); });
+        line.addTo(map);
       }
       return;
     }
