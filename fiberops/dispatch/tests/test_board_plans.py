@@ -199,3 +199,21 @@ def test_the_board_with_plans_costs_the_same_queries_for_a_small_and_a_busy_day(
     plan_grids(world)
     large = count_board(client)
     assert small == large == BOARD_PAGE_WITH_PLANS
+
+
+def test_the_solvers_reasons_are_read_in_chinese_with_their_values():
+    from django.utils import translation
+
+    from fiberops.dispatch.planning.solver import REASON_TIME
+    from fiberops.dispatch.plans import reason_text
+
+    with translation.override("zh-hans"):
+        assert reason_text("no technician has the skills repair, splice") == (
+            "没有装维人员具备技能 repair, splice"
+        )
+        assert "10:00–12:00" in reason_text(
+            "its window 10:00–12:00 cannot be reached from any qualified technician's start "
+            "within the shift"
+        )
+        assert reason_text(REASON_TIME) == "当天装维人员的剩余时间不足以安排"
+        assert reason_text("its technician's shift is over") == "其装维人员的班次已结束"
