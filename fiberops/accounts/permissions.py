@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # the lifecycle (R-ORD-3)
     "order.dispatch": SUPERVISORS | {Role.TEAM_LEADER},
+    "plan.replan": SUPERVISORS,  # issue 9: the board's "re-plan the day now"
     "order.accept": FIELD,
     "order.return": FIELD,
     "order.appoint": FIELD,

@@ -11,8 +11,8 @@ class CustomerAdmin(PersonalFieldsAdminMixin, admin.ModelAdmin):
     the full record and is logged as an unmasking (R-CUS-5)."""
 
     personal_fields = ("name", "phone", "address", "lat", "lng")
-    list_display = ("id", "masked_name", "masked_phone", "masked_address", "grid")
-    list_filter = ("grid__branch",)
+    list_display = ("id", "masked_name", "masked_phone", "masked_address", "grid", "is_key")
+    list_filter = ("grid__branch", "is_key")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":

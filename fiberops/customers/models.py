@@ -26,6 +26,16 @@ class Customer(models.Model):
         blank=True,
         related_name="customers",
     )
+    #: 重点客户 (R-CUS-2): the dispatcher board serves their unassigned orders before the
+    #: ordinary ones of the same urgency (issue 9). Set in the admin.
+    is_key = models.BooleanField(
+        _("key customer"),
+        default=False,
+        help_text=_(
+            "Key customers' orders come first in the dispatcher's queue after faults "
+            "and second appointments."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -79,6 +79,8 @@ from fiberops.workorders.policy import policy_for
 FIRST_SLICE = 100
 #: A progress line every this many orders.
 PROGRESS_EVERY = 150
+#: One customer in this many is a key customer (重点客户, `Customer.is_key`): about 2 %.
+KEY_CUSTOMER_EVERY = 50
 #: Customers' signatures drawn for the demo: a few, drawn once (R-SITE-3).
 SIGNATURE_VARIANTS = 8
 #: Lifecycle actions the branch's dispatcher performs; the order's technician does the others.
@@ -368,6 +370,8 @@ class DemoBuilder:
                         lat=coordinate(lat),
                         lng=coordinate(lng),
                         grid=grid,
+                        # a few key customers (重点客户) per grid, for the board's queue
+                        is_key=len(customers) % KEY_CUSTOMER_EVERY == KEY_CUSTOMER_EVERY // 2,
                     )
                 )
             self.customers_by_grid[spec.code] = customers

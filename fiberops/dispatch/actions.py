@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from fiberops.accounts.models import User
 from fiberops.core.errors import RuleViolation
 from fiberops.dispatch.models import ContactAttempt, DayPin
+from fiberops.dispatch.plans import note_order_change
 from fiberops.messaging.actions import place_call
 from fiberops.messaging.backends import Call
 from fiberops.workorders import events
@@ -106,6 +107,7 @@ def pin_order(order: WorkOrder, *, day: dt.date, actor: User) -> DayPin:
     locked, at = guarded.order, guarded.at
     if locked.technician is None:
         raise RuleViolation(_("Only an assigned order can be pinned."), code="not_assigned")
+    before = DayPin.objects.filter(order=locked).values_list("day", flat=True).first()
     pin, _created = DayPin.objects.update_or_create(
         order=locked,
         defaults={
@@ -115,6 +117,8 @@ def pin_order(order: WorkOrder, *, day: dt.date, actor: User) -> DayPin:
             "pinned_at": at,
         },
     )
+    # The planner reads pins: the day pinned (and a day the pin left) is planned again.
+    note_order_change(locked, "pin", at, frozenset({day} | ({before} if before else set())))
     return pin
 
 
@@ -130,4 +134,7 @@ def unpin_order(order: WorkOrder, *, actor: User) -> None:
         status_message="",
         occurred_at=None,
     )
+    pinned = list(DayPin.objects.filter(order=guarded.order).values_list("day", flat=True))
     DayPin.objects.filter(order=guarded.order).delete()
+    if pinned:
+        note_order_change(guarded.order, "unpin", guarded.at, frozenset(pinned))

@@ -8,10 +8,12 @@ Customers' positions are shown rounded to 0.01° (about 1 km), like everywhere e
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
 from fiberops.core.clock import SHANGHAI, start_of_day
+from fiberops.dispatch.board_plans import GridPlan, RoutePlan
 from fiberops.dispatch.models import DayPin
 from fiberops.dispatch.positions import Point, grid_centres, last_positions
 from fiberops.dispatch.queries import DAY_HOURS, DAY_STARTS, Block, Lane, _second_visit_needed
@@ -32,9 +34,9 @@ TO_BOOK = (Status.DISPATCHED, Status.ACCEPTED)
 def unassigned_queue(user, now: dt.datetime) -> QuerySet[WorkOrder]:
     """New and returned orders in scope, most urgent first: faults and complaints (their
     15-minute response clock starts at dispatch: they go out first), then orders waiting for a
-    second appointment (R-APT-7), then the rest; within each, the nearest running deadline (a
-    fault's repair clock runs from intake, so the longest waiting first), then the oldest. Key
-    customers join this order when the customer classification exists (R-CUS-2)."""
+    second appointment (R-APT-7), then key customers' orders (`Customer.is_key`, 重点客户), then
+    the rest; within each, the nearest running deadline (a fault's repair clock runs from
+    intake, so the longest waiting first), then the oldest."""
     running = Deadline.objects.filter(
         order=OuterRef("pk"), met_at__isnull=True, voided_at__isnull=True
     )
@@ -46,7 +48,8 @@ def unassigned_queue(user, now: dt.datetime) -> QuerySet[WorkOrder]:
             urgency=Case(
                 When(order_type__in=[OrderType.FAULT, OrderType.COMPLAINT], then=Value(0)),
                 When(needs_second=True, then=Value(1)),
-                default=Value(2),
+                When(customer__is_key=True, then=Value(2)),
+                default=Value(3),
                 output_field=IntegerField(),
             ),
             next_due_at=Subquery(running.order_by("due_at").values("due_at")[:1]),
@@ -65,6 +68,10 @@ class Row:
     to_book: list[WorkOrder] = field(default_factory=list)
     pinned_order_ids: set[int] = field(default_factory=set)
     busy_minutes: int = 0
+    #: The technician's route in the grid's current day plan (None: no plan, or not in it).
+    plan: RoutePlan | None = None
+    #: The technician's grid has a current plan of the day.
+    grid_planned: bool = False
 
     @property
     def technician(self) -> Technician:
@@ -209,15 +216,16 @@ def map_data(rows: list[Row], queue: list[WorkOrder], now: dt.datetime) -> dict:
             point, source = Point(first[0], first[1]), "first_job"
         else:
             point, source = centres.get(tech.team.grid_id), "grid_centre"  # type: ignore[assignment]
-        technicians.append(
-            {
-                "staff_no": tech.staff_no,
-                "name": tech.name,
-                "at": [round(point.lat, 4), round(point.lng, 4)] if point else None,
-                "source": source,
-                "jobs": jobs,
-            }
-        )
+        entry: dict[str, Any] = {
+            "staff_no": tech.staff_no,
+            "name": tech.name,
+            "at": [round(point.lat, 4), round(point.lng, 4)] if point else None,
+            "source": source,
+            "jobs": jobs,
+        }
+        if row.plan is not None and row.plan.points:
+            entry["plan"] = {"start": row.plan.start_at, "stops": row.plan.points}
+        technicians.append(entry)
     unassigned = []
     for order in queue:
         at = _approximate(order.customer)
@@ -240,3 +248,13 @@ def map_data(rows: list[Row], queue: list[WorkOrder], now: dt.datetime) -> dict:
 def waiting_minutes(order: WorkOrder, now: dt.datetime) -> int:
     """How long an unassigned order has waited since it was accepted from the BSS."""
     return max(int((now - order.accepted_at).total_seconds() // 60), 0)
+
+
+def attach_plans(rows: list[Row], plans: dict[int, GridPlan]) -> None:
+    """Give each row its technician's planned route from the grid's current plan."""
+    for row in rows:
+        grid_plan = plans.get(row.technician.team.grid_id)
+        if grid_plan is None or grid_plan.plan is None:
+            continue
+        row.grid_planned = True
+        row.plan = grid_plan.routes.get(row.technician.pk)

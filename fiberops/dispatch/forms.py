@@ -107,3 +107,19 @@ class PinForm(forms.Form):
     order = forms.IntegerField()
     day = forms.DateField(input_formats=["%Y-%m-%d"])
     unpin = forms.BooleanField(required=False)
+
+
+class ReplanForm(forms.Form):
+    """Which grid's day to plan afresh from the board: a grid in the user's scope."""
+
+    grid: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        to_field_name="code",
+    )
+    day = forms.DateField(input_formats=["%Y-%m-%d"])
+
+    def __init__(self, data, *, user):
+        from fiberops.workforce.models import Grid
+
+        super().__init__(data)
+        self.fields["grid"].queryset = Grid.objects.visible_to(user)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ to the solver: it stays first in their route, and their route starts where and w
 
 import datetime as dt
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from fiberops.core.clock import SHANGHAI, local_date
 from fiberops.core.errors import Conflict, RuleViolation
 from fiberops.customers.models import Customer
 from fiberops.dispatch.management.commands.solve_dispatch import straight_line_settings
+from fiberops.dispatch.models import DayPin
 from fiberops.dispatch.plan_models import DayPlan, PlannedStop, PlanRequest, PlanStatus
 from fiberops.dispatch.planning.check import check_plan
 from fiberops.dispatch.planning.intraday import booking_windows, insert_urgent
@@ -67,8 +69,35 @@ ASSIGNED = (Status.DISPATCHED, Status.ACCEPTED, Status.APPOINTED)
 URGENT_TYPES = (OrderType.FAULT, OrderType.COMPLAINT)
 #: Order changes that ask for a re-plan of the days they touch.
 REPLAN_ACTIONS = frozenset(
-    {"dispatch", "appoint", "return", "cancel", "suspend", "resume", "handover"}
+    {"dispatch", "appoint", "return", "cancel", "suspend", "resume", "handover", "pin", "unpin"}
 )
+
+
+_SKILLS = re.compile(r"^no technician has the skills (?P<skills>.+)$")
+_PINNED = re.compile(r"^pinned to (?P<technician>\S+), who lacks the skills (?P<skills>.+)$")
+_WINDOW = re.compile(r"^its window (?P<window>\S+) cannot be reached from any qualified")
+
+
+def reason_text(reason: str) -> str:
+    """A stored reason (an English source text, some with the solver's values in them) in the
+    reader's language."""
+    if match := _SKILLS.match(reason):
+        return _("no technician has the skills %(skills)s") % match.groupdict()
+    if match := _PINNED.match(reason):
+        return _("pinned to %(technician)s, who lacks the skills %(skills)s") % match.groupdict()
+    if match := _WINDOW.match(reason):
+        return (
+            _(
+                "its window %(window)s cannot be reached from any qualified technician's start "
+                "within the shift"
+            )
+            % match.groupdict()
+        )
+    return _(reason)
+
+
+#: The solver's fixed reason (solver.REASON_TIME), marked for translation.
+gettext_noop("not enough technician time left in the day for it")
 
 
 def technician_key(technician_pk: int) -> str:
@@ -139,6 +168,8 @@ class Built:
     started: list[dict[str, Any]] = field(default_factory=list)
     set_aside: list[dict[str, str]] = field(default_factory=list)
     urgent: set[str] = field(default_factory=set)
+    #: Jobs the dispatcher pinned for the day (`DayPin`) to the technician who holds them.
+    pinned: set[str] = field(default_factory=set)
 
 
 def grid_base(grid: Grid) -> tuple[float, float]:
@@ -198,6 +229,12 @@ def build_problem(grid: Grid, day: dt.date, *, now: dt.datetime) -> Built:
 
     built = Built(day=day, problem={})
     on_duty = {t.pk: t for t in technicians}
+    # The board's pins (锁定当日) of this day; a pin counts while its technician holds the order.
+    pins = dict(
+        DayPin.objects.filter(day=day, order_id__in=[o.pk for o, _a in entries]).values_list(
+            "order_id", "technician_id"
+        )
+    )
     started_by: dict[int, list[dict[str, Any]]] = {}
     ready_at: dict[int, int] = {}
     position: dict[int, tuple[float, float]] = {}
@@ -248,6 +285,8 @@ def build_problem(grid: Grid, day: dt.date, *, now: dt.datetime) -> Built:
             window = (max(shift_start, now_minute), max(shift_start, now_minute, shift_end - 1))
         pinned = None
         if order.technician_id is not None and order.status in ASSIGNED:
+            if pins.get(order.pk) == order.technician_id:
+                built.pinned.add(key)
             if order.technician_id not in on_duty:
                 built.set_aside.append(
                     {
@@ -381,6 +420,7 @@ def _store(
     set_aside: list[dict[str, str]],
     urgent: set[str],
     reason: str,
+    pinned: set[str] | frozenset[str] = frozenset(),
     actor,
     now: dt.datetime,
     seconds: float,
@@ -396,6 +436,7 @@ def _store(
     body["started"] = built_started
     body["set_aside"] = set_aside
     body["urgent"] = sorted(urgent)
+    body["pinned"] = sorted(pinned)
     body["feasible"] = plan.feasible and not set_aside
     stored = DayPlan.objects.create(
         grid=grid,
@@ -478,6 +519,7 @@ def plan_day(
         built_started=built.started,
         set_aside=built.set_aside,
         urgent=built.urgent,
+        pinned=built.pinned,
         reason=reason,
         actor=actor,
         now=current_time,
@@ -689,6 +731,7 @@ def insert_urgent_order(order: WorkOrder, *, actor, now: dt.datetime) -> UrgentR
             built_started=current.plan.get("started", []),
             set_aside=[s for s in current.plan.get("set_aside", []) if s["job"] != key],
             urgent=set(current.plan.get("urgent", [])) | {key},
+            pinned=set(current.plan.get("pinned", [])),
             reason=f"urgent order {order.bss_order_no} inserted",
             actor=actor,
             now=now,

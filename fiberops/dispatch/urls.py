@@ -8,4 +8,5 @@ urlpatterns = [
     path("messages/outbox/", views.outbox, name="outbox"),
     path("dispatch/board/", views.board, name="board"),
     path("dispatch/board/pin/", views.pin, name="board-pin"),
+    path("dispatch/board/replan/", views.replan, name="board-replan"),
 ]

@@ -23,7 +23,9 @@ from fiberops.core.errors import DomainError
 from fiberops.dispatch import board as board_queries
 from fiberops.dispatch import queries
 from fiberops.dispatch.actions import pin_order, unpin_order
-from fiberops.dispatch.forms import AppointmentDeskForm, BoardForm, PinForm
+from fiberops.dispatch.board_plans import grid_plans
+from fiberops.dispatch.forms import AppointmentDeskForm, BoardForm, PinForm, ReplanForm
+from fiberops.dispatch.plans import plan_day
 from fiberops.messaging.models import OutboundMessage
 from fiberops.workorders.models import AppointmentOutcome, WorkOrder
 
@@ -151,6 +153,9 @@ def board(request):
         len(queue_rows) > board_queries.QUEUE_LIMIT,
     )
     rows = board_queries.day_rows(request.user, day, grid_id=grid.pk if grid else None)
+    grids = [grid] if grid else list({row.technician.team.grid: None for row in rows})
+    plans = grid_plans(grids, day)
+    board_queries.attach_plans(rows, plans)
     for order in queue:
         order.waited_minutes = board_queries.waiting_minutes(order, current)  # type: ignore[attr-defined]
         order.response_overdue = (  # type: ignore[attr-defined]
@@ -173,6 +178,9 @@ def board(request):
             "now_pct": now_on_axis(current, day),
             "response_minutes": board_queries.RESPONSE_MINUTES,
             "map_data": board_queries.map_data(rows, queue, current),
+            "plans": [plans[g.pk] for g in grids],
+            "may_replan": may(request.user, "plan.replan"),
+            "is_past": day < local_date(current),
             "strings": board_strings(),
             "map_tiles": {
                 "url": settings.MAP_TILE_URL,
@@ -205,4 +213,49 @@ def pin(request):
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = f"{reverse('dispatch:board')}?day={day:%Y-%m-%d}"
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def replan(request):
+    """Plan a grid's day afresh from the board (`plans.plan_day`) and say what came of it."""
+    if not may(request.user, "plan.replan"):
+        raise PermissionDenied
+    form = ReplanForm(request.POST, user=request.user)
+    if not form.is_valid():
+        raise Http404
+    grid, day = form.cleaned_data["grid"], form.cleaned_data["day"]
+    try:
+        plan = plan_day(grid, day, reason="re-planned from the board", actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        planned = plan.stops.count()
+        unplanned = len(plan.plan.get("unassigned", [])) + len(plan.plan.get("set_aside", []))
+        values = {
+            "grid": grid.name,
+            "day": f"{day:%m-%d}",
+            "planned": planned,
+            "unplanned": unplanned,
+            "seconds": plan.solve_seconds,
+        }
+        if unplanned:
+            messages.warning(
+                request,
+                _(
+                    "Re-planned %(grid)s %(day)s: %(planned)d stops planned, %(unplanned)d "
+                    "orders could not be planned (see the list). %(seconds).1f s."
+                )
+                % values,
+            )
+        else:
+            messages.success(
+                request,
+                _("Re-planned %(grid)s %(day)s: all %(planned)d stops planned. %(seconds).1f s.")
+                % values,
+            )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = f"{reverse('dispatch:board')}?day={day:%Y-%m-%d}&grid={grid.code}"
     return redirect(back)

@@ -65,6 +65,10 @@ def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads
     assert counts["Grid"] >= 6
     assert counts["Technician"] >= 60
     assert counts["Customer"] >= 5000
+    # A few key customers (重点客户) in every grid, for the board's queue order (issue 9)
+    for grid in Grid.objects.all():
+        key = Customer.objects.filter(grid=grid, is_key=True).count()
+        assert 0 < key <= Customer.objects.filter(grid=grid).count() // 20
     assert counts["WorkOrder"] >= 1000
     assert set(WorkOrder.objects.values_list("order_type", flat=True)) == set(OrderType.values)
     assert set(WorkOrder.objects.values_list("status", flat=True)) == set(Status.values)

@@ -25,7 +25,7 @@ from fiberops.core.api import (
 from fiberops.core.clock import local_date, now
 from fiberops.core.idempotency import IdempotentWritesMixin
 from fiberops.dispatch.plan_models import DayPlan, PlannedStop
-from fiberops.dispatch.plans import booking_windows_for, insert_urgent_order, pk_of
+from fiberops.dispatch.plans import booking_windows_for, insert_urgent_order, pk_of, reason_text
 from fiberops.workforce.models import Technician
 from fiberops.workorders.api.views import OrderActionMixin, json_body
 from fiberops.workorders.guards import require
@@ -168,7 +168,7 @@ def plan_body(plan: DayPlan, user) -> dict[str, Any]:
             {
                 "order": pk_of(r["job"]),
                 "bss_order_no": numbers.get(pk_of(r["job"]), ""),
-                "reason": _(r["reason"]),  # the fixed reasons have translations
+                "reason": reason_text(r["reason"]),  # in the reader's language
             }
             for r in reasons
         ]

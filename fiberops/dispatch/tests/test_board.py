@@ -26,8 +26,8 @@ from fiberops.workorders.actions import dispatch_order, return_order
 URL = "/dispatch/board/"
 #: session; user; the grids of the filter; the queue (with its second-visit and deadline
 #: subqueries); technicians; the day's appointments; the orders to book; the pins; check-ins;
-#: next stops; grid centres
-BOARD_PAGE = 11
+#: next stops; grid centres; the grids' current day plans (none here: no order numbers asked)
+BOARD_PAGE = 12
 
 
 def login(user) -> Client:
@@ -164,3 +164,26 @@ def test_the_board_costs_the_same_queries_for_a_small_and_a_busy_day(world):
     dispatch_order(make_order(world), technician=more[0], actor=world.dispatcher)
     large = count_board(client)
     assert small == large == BOARD_PAGE
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_r_apt_7_key_customers_come_after_faults_and_second_appointments_before_the_rest(world):
+    def accepted(order_type: str, minutes_ago: int):
+        return make_order(
+            world, order_type=order_type, accepted_at=MORNING - dt.timedelta(minutes=minutes_ago)
+        )
+
+    survey = accepted("survey", 60)  # due before the key customer's install
+    key = accepted("install", 30)
+    key.customer.is_key = True  # type: ignore[union-attr]
+    key.customer.save(update_fields=["is_key"])  # type: ignore[union-attr]
+    fault = accepted("fault", 10)
+    second = note_left(world, MORNING - dt.timedelta(days=2), MORNING - dt.timedelta(days=1))
+    second.customer.is_key = False  # type: ignore[union-attr]
+    return_order(second, actor=world.technician_user, reason="客户要求改天")
+    html = login(world.dispatcher).get(URL).content.decode()
+    queue = html[html.index('class="queue"') : html.index("board-day")]
+    expected = [fault, second, key, survey]
+    found = sorted(expected, key=lambda order: queue.index(f'data-order="{order.pk}"'))
+    assert found == expected
+    assert queue.count('class="key-mark"') == 1

@@ -88,3 +88,43 @@ def walk_the_board(page, live_server, fault: WorkOrder, across: WorkOrder) -> No
     page.wait_for_selector("#board-map .leaflet-marker-icon")
     assert page.locator(f'.tech-row[data-staff="Z104"] .job[data-order="{moved}"]').count() == 1
     assert page.locator(f'.tech-row[data-staff="Z101"] .job[data-order="{moved}"]').count() == 0
+
+
+def test_the_stored_day_plan_shows_on_the_rows_and_as_routes_on_the_map(world, page, live_server):
+    """Issue 9: with the grids' day planned, a technician's row shows the planned stops in route
+    order and the map draws the route from the start point through them and back."""
+    from fiberops.dispatch.plans import plan_day
+
+    technicians = board_technicians(world, 10)
+    booked_jobs(world, technicians, 30)
+    unassigned_orders(world, 12)
+    with time_machine.travel(MORNING, tick=False):
+        plans = [
+            plan_day(grid, MORNING.date(), reason="test", now=MORNING, time_limit_s=0.5)
+            for grid in (world.grid, world.other_grid)
+        ]
+    world.dispatcher.set_password("pw-dispatcher")
+    world.dispatcher.save()
+    z101 = next(t for t in technicians if t.staff_no == "Z101")
+    plan = next(p for p in plans if p.grid_id == z101.team.grid_id)
+    planned = list(plan.stops.filter(technician=z101).order_by("sequence"))
+    assert planned
+    with time_machine.travel(MORNING + dt.timedelta(minutes=70), tick=True):
+        page.goto(f"{live_server.url}/dispatch/board/")
+        page.fill("input[name=username]", "dispatcher")
+        page.fill("input[name=password]", "pw-dispatcher")
+        page.click("button.primary")
+        page.wait_for_selector("#board-map path.plan-route")
+        row = page.locator('.tech-row[data-staff="Z101"] .seg-stop')
+        assert [int(row.nth(i).get_attribute("data-order") or 0) for i in range(row.count())] == [
+            stop.order_id for stop in planned
+        ]
+        assert page.locator('.tech-row[data-staff="Z101"] .seg-break').count() == 1
+        assert page.locator('#board-map path.plan-route[data-staff="Z101"]').count() == 1
+        assert page.locator("#board-map path.plan-route").count() >= 10
+        marker = page.locator(f'#board-map .job-marker [data-order="{planned[0].order_id}"]')
+        assert marker.inner_text() == "1"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "board-plan.png"))
+        page.screenshot(path=str(SHOTS / "board-plan-full.png"), full_page=True)
+    connections.close_all()

@@ -102,14 +102,14 @@
   }
 
   board.addEventListener("click", (event) => {
-    const target = event.target.closest(".queue-item, .job, .assign-to, .assign-suggestion, #sel-clear");
+    const target = event.target.closest(".queue-item, .job, .seg-stop, .assign-to, .assign-suggestion, #sel-clear");
     if (!target) return;
     if (target.id === "sel-clear") clear();
     else if (target.matches(".assign-to, .assign-suggestion")) assign(target.dataset.staff);
     else choose(target);
   });
   board.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && event.target.matches(".queue-item, .job")) choose(event.target);
+    if (event.key === "Enter" && event.target.matches(".queue-item, .job, .seg-stop")) choose(event.target);
   });
 
   // --- the map: with or without tiles, the points and the lines show ---------------------------
@@ -132,6 +132,29 @@
       route.push(t.at);
       points.push(t.at);
       L.marker(t.at, { icon: icon("tech-marker", `<span style="background:${c}" data-staff="${escape(t.staff_no)}">${escape(t.name.slice(0, 1))}</span>`), title: t.name, zIndexOffset: 500 }).addTo(map);
+    }
+    if (t.plan) {
+      // The stored day plan: a solid line from the start point through the stops in route
+      // order and back, the stops numbered in that order.
+      const planned = [];
+      if (t.plan.start) { planned.push(t.plan.start); points.push(t.plan.start); }
+      t.plan.stops.forEach((s) => {
+        planned.push(s.at);
+        points.push(s.at);
+        L.marker(s.at, { icon: icon("job-marker planned", `<span style="border-color:${c}" data-order="${s.order}" data-staff="${escape(t.staff_no)}">${s.n}</span>`), title: `${s.n}. ${s.no} ${s.time} · ${t.name}` })
+          .addTo(map).on("click", () => {
+            const stop = document.querySelector(`.seg-stop[data-order="${s.order}"]`);
+            if (stop) choose(stop);
+          });
+      });
+      if (t.plan.start) planned.push(t.plan.start);
+      if (planned.length > 1) {
+        // The path exists once the map has a view (below): name its technician then.
+        const line = L.polyline(planned, { color: c, weight: 3, opacity: 0.9, className: "plan-route" });
+        line.on("add", () => { const path = line.getElement(); if (path) path.setAttribute("data-staff", t.staff_no); });
+        line.addTo(map);
+      }
+      return;
     }
     t.jobs.forEach((j, index) => {
       route.push(j.at);
