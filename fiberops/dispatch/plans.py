@@ -486,7 +486,6 @@ def _store(
     return stored
 
 
-@transaction.atomic(durable=True)
 def plan_day(
     grid: Grid,
     day: dt.date,
@@ -498,7 +497,11 @@ def plan_day(
 ) -> DayPlan:
     """Plan the grid's day afresh and make it the current plan; the previous one is superseded.
     Started work stays first in its technician's route (docs/dispatch.md). The solver runs for
-    `time_limit_s` (default: the setting DISPATCH_PLAN_SECONDS)."""
+    `time_limit_s` (default: the setting DISPATCH_PLAN_SECONDS).
+
+    The solve runs outside any transaction (up to the time limit, holding nothing); only the
+    write of the new plan is one transaction. A change committed while the solver ran leaves its
+    `PlanRequest` (requested after `now`), so the next tick plans the day again."""
     from fiberops.core.clock import now as clock_now
 
     current_time = now or clock_now()
@@ -511,21 +514,22 @@ def plan_day(
     errors = check_plan(problem, plan, travel)
     if errors:  # a solver bug: keep the plan, say so loudly
         logger.error("day plan of %s %s fails the checker: %s", grid.code, day, errors[:5])
-    return _store(
-        grid,
-        day,
-        problem=built.problem,
-        plan=plan,
-        built_started=built.started,
-        set_aside=built.set_aside,
-        urgent=built.urgent,
-        pinned=built.pinned,
-        reason=reason,
-        actor=actor,
-        now=current_time,
-        seconds=time.perf_counter() - began,
-        time_limit_s=limit,
-    )
+    with transaction.atomic(durable=True):
+        return _store(
+            grid,
+            day,
+            problem=built.problem,
+            plan=plan,
+            built_started=built.started,
+            set_aside=built.set_aside,
+            urgent=built.urgent,
+            pinned=built.pinned,
+            reason=reason,
+            actor=actor,
+            now=current_time,
+            seconds=time.perf_counter() - began,
+            time_limit_s=limit,
+        )
 
 
 def plan_booked_grids(
