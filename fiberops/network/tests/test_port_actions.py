@@ -1,0 +1,94 @@
+"""A port's occupancy changes only through the actions, each change one event (R-RES-1)."""
+
+import pytest
+
+from fiberops.core.errors import Conflict, NotPermitted, RuleViolation
+from fiberops.network.actions import (
+    mark_port_faulty,
+    mark_port_repaired,
+    occupy_port,
+    release_port,
+)
+from fiberops.network.choices import PortState
+from fiberops.network.models import PortEvent
+
+
+@pytest.fixture
+def port(world):
+    return world.box.ports.get(number=3)
+
+
+def test_r_res_1_a_port_goes_free_occupied_free_faulty_free_with_one_event_each(world, port):
+    occupy_port(port, actor=world.admin, work_order_id=41)
+    port.refresh_from_db()
+    assert (port.state, port.work_order_id) == (PortState.OCCUPIED, 41)
+    release_port(port, actor=world.admin, work_order_id=41)
+    mark_port_faulty(port, actor=world.admin, reason="尾纤断")
+    port.refresh_from_db()
+    assert port.state == PortState.FAULTY
+    mark_port_repaired(port, actor=world.admin)
+    port.refresh_from_db()
+    assert (port.state, port.work_order_id, port.customer_id) == (PortState.FREE, None, None)
+    events = list(PortEvent.objects.filter(port=port).values_list("kind", "from_state", "to_state"))
+    assert events == [
+        ("occupied", "free", "occupied"),
+        ("released", "occupied", "free"),
+        ("marked_faulty", "free", "faulty"),
+        ("repaired", "faulty", "free"),
+    ]
+    assert PortEvent.objects.filter(port=port, work_order_id=41).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("setup", "action", "error", "code"),
+    [
+        ("occupied", lambda p, a: occupy_port(p, actor=a, work_order_id=2), RuleViolation, "port_taken"),
+        ("faulty", lambda p, a: occupy_port(p, actor=a, work_order_id=2), RuleViolation, "port_faulty"),
+        ("occupied", lambda p, a: mark_port_faulty(p, actor=a, reason="x"), Conflict, "port_occupied"),
+        ("free", lambda p, a: release_port(p, actor=a), Conflict, "illegal_port_transition"),
+        ("free", lambda p, a: mark_port_repaired(p, actor=a), Conflict, "illegal_port_transition"),
+        ("occupied", lambda p, a: release_port(p, actor=a, work_order_id=99), Conflict, "port_held_by_another_order"),
+    ],
+)  # fmt: skip
+def test_r_res_1_an_illegal_port_move_is_refused_with_its_code_and_changes_nothing(
+    world, port, setup, action, error, code
+):
+    if setup == "occupied":
+        occupy_port(port, actor=world.admin, work_order_id=1)
+    elif setup == "faulty":
+        mark_port_faulty(port, actor=world.admin, reason="脏污")
+    port.refresh_from_db()
+    before = (port.state, port.work_order_id)
+    events = PortEvent.objects.count()
+    with pytest.raises(error) as refused:
+        action(port, world.admin)
+    assert refused.value.code == code
+    port.refresh_from_db()
+    assert (port.state, port.work_order_id) == before
+    assert PortEvent.objects.count() == events
+
+
+def test_r_res_1_port_events_are_append_only(world, port):
+    occupy_port(port, actor=world.admin, work_order_id=5)
+    event = PortEvent.objects.get(port=port)
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        PortEvent.objects.update(note="x")
+    with pytest.raises(TypeError):
+        PortEvent.objects.all().delete()
+
+
+def test_r_res_1_marking_a_port_faulty_needs_a_reason(world, port):
+    with pytest.raises(RuleViolation) as refused:
+        mark_port_faulty(port, actor=world.admin, reason=" ")
+    assert refused.value.code == "reason_required"
+
+
+def test_r_res_1_only_administrators_and_integrations_import_the_inventory(world):
+    import tablib
+
+    from fiberops.network.actions import import_inventory
+
+    with pytest.raises(NotPermitted):
+        import_inventory("olt", tablib.Dataset(headers=["code"]), actor=world.dispatcher)
