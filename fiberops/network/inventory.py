@@ -80,6 +80,19 @@ class InventoryResource(resources.ModelResource):
         model = cls._meta.model
         return model.objects.visible_to(user)  # type: ignore[attr-defined]
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # The widgets raise what their parsers raise (decimal.InvalidOperation for "eight" in a
+        # number column): every such refusal becomes the column's error, in words.
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except ValueError:
+            raise
+        except (ArithmeticError, TypeError):
+            raise ValueError(
+                _("“%(value)s” is not a valid value for this column.")
+                % {"value": row.get(field.column_name, "")}
+            ) from None
+
     def before_import_row(self, row, **kwargs):
         missing = [column for column in self.key_columns if not str(row.get(column) or "").strip()]
         if missing:
