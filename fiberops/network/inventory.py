@@ -72,7 +72,7 @@ class InventoryResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
         skip_diff = True
-        import_id_fields = ("code",)
+        import_id_fields: tuple[str, ...] = ("code",)
 
     @classmethod
     def scoped(cls, user) -> QuerySet:
@@ -175,7 +175,7 @@ class SplitterPortResource(InventoryResource):
     class Meta(InventoryResource.Meta):
         model = SplitterPort
         fields = ("box", "number", "state", "work_order_id")
-        import_id_fields = ("box", "number")
+        import_id_fields: tuple[str, ...] = ("box", "number")
 
     @classmethod
     def scoped(cls, user) -> QuerySet:

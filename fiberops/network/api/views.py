@@ -76,7 +76,7 @@ class ImportReportSerializer(serializers.Serializer):
     rows = serializers.IntegerField(help_text="Element rows in the file (the header not counted).")
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
-    errors = RowErrorSerializer(many=True)
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 class InventoryUploadSerializer(serializers.Serializer):

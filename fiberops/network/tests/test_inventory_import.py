@@ -26,6 +26,26 @@ BOXES_TWO_BAD = (
 )
 
 
+#: One element of each kind, top down; the box exists already (make_world) and is updated.
+HIERARCHY = [
+    (
+        "olt",
+        "code,name,grid,model_name,lat,lng,state\nOLT-WH-01,武侯OLT,WH-01,MA5800,,,in_service\n",
+    ),
+    ("pon_port", "code,name,olt,slot,number,state\nOLT-WH-01-1-1,,OLT-WH-01,1,1,in_service\n"),
+    (
+        "splitter",
+        "code,name,pon_port,grid,ratio,lat,lng,state\n"
+        "WH01-OBD-01,,OLT-WH-01-1-1,WH-01,8,,,in_service\n",
+    ),
+    (
+        "box",
+        "code,name,grid,splitter,port_count,lat,lng,state\n"
+        "WH01-FX-001,,WH-01,WH01-OBD-01,64,,,in_service\n",
+    ),
+]
+
+
 def csv_dataset(text: str) -> tablib.Dataset:
     return tablib.Dataset().load(io.StringIO(text), format="csv")
 
@@ -97,12 +117,7 @@ def test_r_res_1_a_code_twice_in_one_file_is_refused_on_its_second_row(world):
 
 
 def test_r_res_1_the_hierarchy_imports_kind_by_kind(world):
-    for kind, text in [
-        ("olt", "code,name,grid,model_name,lat,lng,state\nOLT-WH-01,武侯OLT,WH-01,MA5800,,,in_service\n"),
-        ("pon_port", "code,name,olt,slot,number,state\nOLT-WH-01-1-1,,OLT-WH-01,1,1,in_service\n"),
-        ("splitter", "code,name,pon_port,grid,ratio,lat,lng,state\nWH01-OBD-01,,OLT-WH-01-1-1,WH-01,8,,,in_service\n"),
-        ("box", "code,name,grid,splitter,port_count,lat,lng,state\nWH01-FX-001,,WH-01,WH01-OBD-01,64,,,in_service\n"),
-    ]:  # fmt: skip
+    for kind, text in HIERARCHY:
         report = import_inventory(kind, csv_dataset(text), actor=world.admin)
         assert report.valid, (kind, report.errors)
     box = SplitterBox.objects.select_related("splitter__pon_port__olt").get(code="WH01-FX-001")

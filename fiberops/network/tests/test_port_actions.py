@@ -39,17 +39,37 @@ def test_r_res_1_a_port_goes_free_occupied_free_faulty_free_with_one_event_each(
     assert PortEvent.objects.filter(port=port, work_order_id=41).count() == 2
 
 
+def occupy_again(port, actor):
+    occupy_port(port, actor=actor, work_order_id=2)
+
+
+def mark_faulty(port, actor):
+    mark_port_faulty(port, actor=actor, reason="x")
+
+
+def release(port, actor):
+    release_port(port, actor=actor)
+
+
+def release_for_another_order(port, actor):
+    release_port(port, actor=actor, work_order_id=99)
+
+
+def repair(port, actor):
+    mark_port_repaired(port, actor=actor)
+
+
 @pytest.mark.parametrize(
     ("setup", "action", "error", "code"),
     [
-        ("occupied", lambda p, a: occupy_port(p, actor=a, work_order_id=2), RuleViolation, "port_taken"),
-        ("faulty", lambda p, a: occupy_port(p, actor=a, work_order_id=2), RuleViolation, "port_faulty"),
-        ("occupied", lambda p, a: mark_port_faulty(p, actor=a, reason="x"), Conflict, "port_occupied"),
-        ("free", lambda p, a: release_port(p, actor=a), Conflict, "illegal_port_transition"),
-        ("free", lambda p, a: mark_port_repaired(p, actor=a), Conflict, "illegal_port_transition"),
-        ("occupied", lambda p, a: release_port(p, actor=a, work_order_id=99), Conflict, "port_held_by_another_order"),
+        ("occupied", occupy_again, RuleViolation, "port_taken"),
+        ("faulty", occupy_again, RuleViolation, "port_faulty"),
+        ("occupied", mark_faulty, Conflict, "port_occupied"),
+        ("free", release, Conflict, "illegal_port_transition"),
+        ("free", repair, Conflict, "illegal_port_transition"),
+        ("occupied", release_for_another_order, Conflict, "port_held_by_another_order"),
     ],
-)  # fmt: skip
+)
 def test_r_res_1_an_illegal_port_move_is_refused_with_its_code_and_changes_nothing(
     world, port, setup, action, error, code
 ):

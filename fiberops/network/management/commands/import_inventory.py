@@ -28,10 +28,8 @@ class Command(BaseCommand):
             raise CommandError("The file must end in .csv or .xlsx.")
         try:
             dataset = read_dataset(file.read_bytes(), file_format)
-        except OSError as error:
-            raise CommandError(str(error)) from None
-        except UnreadableFile as error:
-            raise CommandError(str(error)) from None
+        except (OSError, UnreadableFile) as refused:
+            raise CommandError(str(refused)) from None
         # The server's shell is trusted like a migration: no user, no role check.
         report = import_inventory(kind, dataset, actor=None, dry_run=dry_run)
         for error in report.errors:
