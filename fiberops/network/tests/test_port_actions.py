@@ -11,6 +11,7 @@ from fiberops.network.actions import (
 )
 from fiberops.network.choices import PortState
 from fiberops.network.models import PortEvent
+from fiberops.testing import run_concurrently
 
 
 @pytest.fixture
@@ -112,3 +113,31 @@ def test_r_res_1_only_administrators_and_integrations_import_the_inventory(world
 
     with pytest.raises(NotPermitted):
         import_inventory("olt", tablib.Dataset(headers=["code"]), actor=world.dispatcher)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_r_res_1_concurrent_occupations_of_one_port_let_exactly_one_through():
+    from itertools import count
+
+    from fiberops.testing import make_world, require_postgresql
+
+    require_postgresql()
+    world = make_world()
+    port = world.box.ports.get(number=2)
+    orders = count(100)
+
+    def occupy() -> str:
+        try:
+            occupy_port(port, actor=world.admin, work_order_id=next(orders))
+        except RuleViolation as refused:
+            return refused.code
+        return "occupied"
+
+    assert sorted(run_concurrently(occupy)) == [
+        "occupied",
+        "port_taken",
+        "port_taken",
+        "port_taken",
+    ]
+    assert PortEvent.objects.filter(port=port).count() == 1
