@@ -61,9 +61,8 @@ def test_every_write_takes_json_and_an_idempotency_key_except_the_reveal(schema)
             continue
         if path.endswith("/call/"):  # a call needs nothing but the order in its address
             assert "requestBody" not in operation
-        elif path.endswith(("/photos/", "/acceptance/scan/")):  # a picture: multipart (R-PHO-1)
-            assert list(operation["requestBody"]["content"]) == ["multipart/form-data"], path
-        elif path.endswith("/import/"):  # a CSV or xlsx file of the inventory (R-RES-1)
+        elif path.endswith(("/photos/", "/acceptance/scan/", "/import/")):
+            # a picture (R-PHO-1) or an inventory file (R-RES-1): multipart
             assert list(operation["requestBody"]["content"]) == ["multipart/form-data"], path
         else:
             assert list(operation["requestBody"]["content"]) == ["application/json"], path
