@@ -1,10 +1,12 @@
 """/api/v1/ — one router for every app's API."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from fiberops.dispatch.api.plans import BookingWindowsView, DayPlanView, UrgentInsertView
 from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet, SuggestionsView
+from fiberops.network.api.views import InventoryExportView, InventoryImportView
+from fiberops.network.inventory import RESOURCES
 from fiberops.onsite.api.views import (
     AcceptanceViewSet,
     ChecklistViewSet,
@@ -25,6 +27,9 @@ from fiberops.workorders.api.views import (
     ServiceNoteView,
     WorkOrderViewSet,
 )
+
+#: The inventory's element kinds in its URLs (R-RES-1); another kind is 404.
+INVENTORY_KIND = "(?P<kind>" + "|".join(RESOURCES) + ")"
 
 router = DefaultRouter()
 router.register("work-orders", WorkOrderViewSet, basename="work-order")
@@ -84,6 +89,16 @@ urlpatterns = [
         "work-orders/<int:order_pk>/confirmation.pdf",
         ConfirmationPdfView.as_view(),
         name="confirmation-pdf",
+    ),
+    re_path(
+        rf"^inventory/{INVENTORY_KIND}/import/$",
+        InventoryImportView.as_view(),
+        name="inventory-import",
+    ),
+    re_path(
+        rf"^inventory/{INVENTORY_KIND}/export/$",
+        InventoryExportView.as_view(),
+        name="inventory-export",
     ),
     *router.urls,
 ]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "import_export",
     "fiberops.core",
     "fiberops.accounts",
     "fiberops.workforce",

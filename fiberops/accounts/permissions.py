@@ -92,6 +92,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Role.QUALITY_AUDITOR,
         }
     ),
+    # the network inventory (R-RES-1): imports by administrators and integrations; exports by
+    # the office, within its scope (`visible_to`)
+    "inventory.import": frozenset({Role.ADMIN, Role.INTEGRATION}),
+    "inventory.export": frozenset(
+        {Role.ADMIN, Role.INTEGRATION, Role.BRANCH_MANAGER, Role.DISPATCHER}
+    ),
 }
 
 #: Messages for refusals, so every caller says the same thing.
@@ -106,6 +112,8 @@ REFUSALS = {
     "order.record_checklist": _("Only the order's technician answers the checklist."),
     "appointment.monitor": _("Your role may not use the appointment desk."),
     "photo.audit": _("Your role may not audit photos."),
+    "inventory.import": _("Your role may not import the network inventory."),
+    "inventory.export": _("Your role may not export the network inventory."),
 }
 
 

@@ -29,6 +29,7 @@ from fiberops.demo.data import (
     AREA_OF_BRANCH,
     BOUNDS,
     BOXES_PER_GRID,
+    BOXES_PER_SPLITTER,
     BRANCHES,
     COMPOUND_FLOORS,
     COMPOUNDS_PER_GRID,
@@ -37,6 +38,7 @@ from fiberops.demo.data import (
     GRIDS,
     MOBILE_PREFIXES,
     ORDER_COUNT,
+    PON_PORTS_PER_OLT,
     SKILLS,
     STAFF,
     SURNAMES,
@@ -49,7 +51,7 @@ from fiberops.demo.data import (
 from fiberops.demo.plans import City, OrderPlan, OrderPlanner, borrow_reason, planned
 from fiberops.dispatch.actions import record_contact_attempt
 from fiberops.network.labels import label_payload
-from fiberops.network.models import SplitterBox, SplitterPort
+from fiberops.network.models import Olt, PonPort, Splitter, SplitterBox, SplitterPort
 from fiberops.onsite.acceptance import record_acceptance
 from fiberops.onsite.actions import add_photo
 from fiberops.onsite.checklist import Answer, record_checklist_items
@@ -179,7 +181,8 @@ class DemoBuilder:
         )
         self.create_splitter_boxes()
         self.report(
-            f"network: {sum(len(b) for b in self.boxes_by_grid.values())} splitter boxes, "
+            f"network: {len(GRIDS)} OLTs, {Splitter.objects.count()} first-level splitters, "
+            f"{sum(len(b) for b in self.boxes_by_grid.values())} splitter boxes, "
             f"{sum(len(p) for p in self.free_ports.values())} ports"
         )
         return City(
@@ -438,6 +441,7 @@ class DemoBuilder:
                 )
             self.boxes_by_grid[spec.code] = grid_boxes
             boxes += grid_boxes
+        self.create_feeders()
         SplitterBox.objects.bulk_create(boxes)
         ports = SplitterPort.objects.bulk_create(
             [SplitterPort(box=box, number=n) for box in boxes for n in range(1, box.port_count + 1)]
@@ -446,6 +450,63 @@ class DemoBuilder:
             self.free_ports.setdefault(port.box.grid.code, []).append(port)
         for grid_ports in self.free_ports.values():
             self.rng.shuffle(grid_ports)
+
+    def create_feeders(self) -> None:
+        """Above each grid's boxes (R-RES-1): one OLT in the grid with `PON_PORTS_PER_OLT` PON
+        ports, and a first-level splitter (1:`BOXES_PER_SPLITTER`) for every
+        `BOXES_PER_SPLITTER` boxes, fed by the PON ports in turn, placed among its boxes. Sets
+        each (unsaved) box's splitter. A few bulk inserts: the demo's load time barely moves.
+        The ports' states are not set here: the orders' intake and verbs set them through
+        `network.actions`, like in production."""
+
+        def centre(items) -> tuple[Decimal, Decimal]:
+            return (
+                coordinate(sum(float(item.lat) for item in items) / len(items)),
+                coordinate(sum(float(item.lng) for item in items) / len(items)),
+            )
+
+        olts = []
+        for spec in GRIDS:
+            lat, lng = centre(self.boxes_by_grid[spec.code])
+            prefix = spec.code.replace("-", "")
+            olts.append(
+                Olt(
+                    code=f"{prefix}-OLT-01",
+                    name=f"{spec.name}OLT",
+                    grid=self.grids[spec.code],
+                    model_name="MA5800-X7",
+                    lat=lat,
+                    lng=lng,
+                )
+            )
+        Olt.objects.bulk_create(olts)
+        pon_ports = PonPort.objects.bulk_create(
+            [
+                PonPort(code=f"{olt.code}-1-{n}", olt=olt, slot=1, number=n)
+                for olt in olts
+                for n in range(1, PON_PORTS_PER_OLT + 1)
+            ]
+        )
+        splitters: list[Splitter] = []
+        for spec, olt in zip(GRIDS, olts, strict=True):
+            feeders = [pon for pon in pon_ports if pon.olt is olt]
+            grid_boxes = self.boxes_by_grid[spec.code]
+            for n in range(0, len(grid_boxes), BOXES_PER_SPLITTER):
+                group = grid_boxes[n : n + BOXES_PER_SPLITTER]
+                lat, lng = centre(group)
+                splitter = Splitter(
+                    code=f"{spec.code.replace('-', '')}-OBD-{n // BOXES_PER_SPLITTER + 1:02d}",
+                    name=f"{group[0].name}一级分光器",
+                    pon_port=feeders[(n // BOXES_PER_SPLITTER) % len(feeders)],
+                    grid=self.grids[spec.code],
+                    ratio=BOXES_PER_SPLITTER,
+                    lat=lat,
+                    lng=lng,
+                )
+                splitters.append(splitter)
+                for box in group:
+                    box.splitter = splitter
+        Splitter.objects.bulk_create(splitters)
 
     # --- work orders, through the actions ----------------------------------------------------
 

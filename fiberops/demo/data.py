@@ -135,6 +135,10 @@ COMPOUNDS_PER_GRID = 24
 COMPOUND_FLOORS = (7, 11, 18, 26, 33)
 TEAM_ORDINALS = ("一班", "二班", "三班")
 TECHNICIANS_PER_TEAM: dict[str, int] = {AreaType.URBAN: 6, AreaType.RURAL: 5}
+#: The feeders above the boxes (R-RES-1): PON ports of each grid's OLT, and boxes per
+#: first-level splitter (its split ratio).
+PON_PORTS_PER_OLT = 2
+BOXES_PER_SPLITTER = 4
 #: (boxes, ports per box) per grid
 BOXES_PER_GRID: dict[str, tuple[int, int]] = {AreaType.URBAN: (12, 16), AreaType.RURAL: (8, 8)}
 #: Teams that get one technician whose certification (上岗认证) has expired.

@@ -14,10 +14,10 @@ Uplink and downlink:
 
 - user end: 上联 = "<box> 端口 <port>" (the splitter port the cable comes from),
   下联 = "用户 ONT/光猫", and below them the customer's masked address;
-- splitter end: 上联 = the box itself — its code and its grid. FiberOps does not model the OLT, the
-  PON port or the first-level splitter yet, so the label does not pretend to know them; when that
-  hierarchy joins `network`, `splitter_end_label` takes the box's uplink (OLT/PON, 一级分光器) and
-  prints it here. 下联 = "端口 <port> → <customer address, masked>".
+- splitter end: 上联 = the box itself — its code and its grid. The OLT → PON port → first-level
+  splitter hierarchy is modelled since issue 10 (`SplitterBox.splitter`, which may be empty), but
+  the label does not print it yet: `splitter_end_label` is where the box's uplink (OLT/PON,
+  一级分光器) would go. 下联 = "端口 <port> → <customer address, masked>".
 
 Addresses are masked (R-CUS-5: `成都市武侯区********`): a label stays on a cable in a shared
 splitter box for years, and printing one is no reason to log an unmasking.
@@ -159,7 +159,7 @@ def splitter_end_label(
     *, order_no: str, box: str, port: int, grid_name: str, masked_address: str
 ) -> Label:
     """The label at the splitter box (分光器端). Its uplink is the box and its grid: the OLT, PON
-    port and first-level splitter are not modelled yet (see the module docstring)."""
+    port and first-level splitter are not printed yet (see the module docstring)."""
     return Label(
         end="splitter",
         order_no=order_no,

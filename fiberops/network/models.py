@@ -1,8 +1,263 @@
-"""Network resources referenced by orders (R-RES-1). The OLT → PON → splitter hierarchy comes later;
-for now the second-level splitter box and its ports, which install orders name."""
+"""Network resources (R-RES-1): the access network from the exchange to the customer.
 
+OLT (光线路终端) → PON port (PON口) → first-level splitter (一级分光器) → second-level splitter box
+(二级分光箱/分纤箱) → splitter port (分光器端口) → the customer's ONT (光猫). Each element has a
+unique code, a grid and a state; a port's occupancy changes only through `network/actions.py`,
+each change an append-only `PortEvent` (docs/network.md)."""
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from fiberops.network.choices import PortEventKind, PortState, ResourceState
+from fiberops.workforce.models import ScopedQuerySet
+
+
+class GridScopedQuerySet(ScopedQuerySet):
+    """`visible_to` for resources placed in a grid (`grid`): the office of a branch reads its
+    branch's network, a team leader and a technician their grid."""
+
+    branch_path = "grid__branch_id"
+
+    def team_scope(self, user) -> Q:
+        return Q(grid__teams=user.team_id)
+
+    def technician_scope(self, user) -> Q:
+        return Q(grid__teams__technicians__user=user.pk)
+
+
+class PortScopedQuerySet(GridScopedQuerySet):
+    branch_path = "box__grid__branch_id"
+
+    def team_scope(self, user) -> Q:
+        return Q(box__grid__teams=user.team_id)
+
+    def technician_scope(self, user) -> Q:
+        return Q(box__grid__teams__technicians__user=user.pk)
+
+
+class PonPortQuerySet(GridScopedQuerySet):
+    branch_path = "olt__grid__branch_id"
+
+    def team_scope(self, user) -> Q:
+        return Q(olt__grid__teams=user.team_id)
+
+    def technician_scope(self, user) -> Q:
+        return Q(olt__grid__teams__technicians__user=user.pk)
+
+
+def _state_field():
+    return models.CharField(
+        _("state"), max_length=16, choices=ResourceState.choices, default=ResourceState.IN_SERVICE
+    )
+
+
+def _lat_field():
+    return models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+
+def _lng_field():
+    return models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+
+class Olt(models.Model):
+    """Optical line terminal (光线路终端, OLT) in an exchange: the head of the PON tree."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=64, blank=True)
+    grid = models.ForeignKey(
+        "workforce.Grid", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="olts"
+    )
+    model_name = models.CharField(_("equipment model"), max_length=64, blank=True)
+    lat = _lat_field()
+    lng = _lng_field()
+    state = _state_field()
+
+    objects = GridScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("OLT")
+        verbose_name_plural = _("OLTs")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ResourceState.values), name="olt_state_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PonPort(models.Model):
+    """A PON port (PON口) of an OLT: one optical tree of up to 64 customers hangs from it. Its
+    grid and location are its OLT's."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=64, blank=True)
+    olt = models.ForeignKey(
+        Olt, verbose_name=_("OLT"), on_delete=models.PROTECT, related_name="pon_ports"
+    )
+    slot = models.PositiveSmallIntegerField(_("slot"), default=1)
+    number = models.PositiveSmallIntegerField(_("port number"))
+    state = _state_field()
+
+    objects = PonPortQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("PON port")
+        verbose_name_plural = _("PON ports")
+        ordering = ["olt", "slot", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["olt", "slot", "number"], name="pon_port_unique_slot_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ResourceState.values), name="pon_port_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Splitter(models.Model):
+    """First-level splitter (一级分光器), fed by a PON port; its outputs feed splitter boxes."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=64, blank=True)
+    pon_port = models.ForeignKey(
+        PonPort,
+        verbose_name=_("PON port"),
+        on_delete=models.PROTECT,
+        related_name="splitters",
+        null=True,
+        blank=True,
+    )
+    grid = models.ForeignKey(
+        "workforce.Grid", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="splitters"
+    )
+    ratio = models.PositiveSmallIntegerField(_("split ratio (1:N)"), default=8)
+    lat = _lat_field()
+    lng = _lng_field()
+    state = _state_field()
+
+    objects = GridScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("first-level splitter")
+        verbose_name_plural = _("first-level splitters")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ResourceState.values), name="splitter_state_valid"
+            ),
+            models.CheckConstraint(condition=Q(ratio__gte=2), name="splitter_ratio_at_least_2"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Ont(models.Model):
+    """The customer's ONT (光猫), by its serial number, on the port its drop cable ends at."""
+
+    serial = models.CharField(_("serial number"), max_length=32, unique=True)
+    model_name = models.CharField(_("equipment model"), max_length=64, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="onts",
+        null=True,
+        blank=True,
+    )
+    port = models.ForeignKey(
+        "network.SplitterPort",
+        verbose_name=_("splitter port"),
+        on_delete=models.SET_NULL,
+        related_name="onts",
+        null=True,
+        blank=True,
+    )
+    state = _state_field()
+
+    class Meta:
+        verbose_name = _("ONT")
+        verbose_name_plural = _("ONTs")
+        ordering = ["serial"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ResourceState.values), name="ont_state_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+class PortEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Port events are append-only (R-RES-1).")
+
+    def delete(self):
+        raise TypeError("Port events are append-only (R-RES-1).")
+
+
+class PortEvent(models.Model):
+    """One change of a splitter port's occupancy (端口占用记录), append-only (R-RES-1). The work
+    order is kept by its id only: `network` sits below `workorders` and does not know it."""
+
+    port = models.ForeignKey(
+        "network.SplitterPort",
+        verbose_name=_("splitter port"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=PortEventKind.choices)
+    from_state = models.CharField(_("from state"), max_length=16, choices=PortState.choices)
+    to_state = models.CharField(_("to state"), max_length=16, choices=PortState.choices)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    work_order_id = models.PositiveBigIntegerField(_("work order id"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    at = models.DateTimeField(_("occurred at"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = PortEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("port event")
+        verbose_name_plural = _("port events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["port", "at"], name="portevent_port_time")]
+
+    def __str__(self) -> str:
+        return f"{self.port_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Port events are append-only (R-RES-1).")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Port events are append-only (R-RES-1).")
 
 
 class SplitterBox(models.Model):
@@ -13,14 +268,30 @@ class SplitterBox(models.Model):
     grid = models.ForeignKey(
         "workforce.Grid", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="boxes"
     )
+    splitter = models.ForeignKey(
+        Splitter,
+        verbose_name=_("first-level splitter"),
+        on_delete=models.PROTECT,
+        related_name="boxes",
+        null=True,
+        blank=True,
+    )
     port_count = models.PositiveSmallIntegerField(_("port count"), default=8)
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    state = _state_field()
+
+    objects = GridScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("splitter box")
         verbose_name_plural = _("splitter boxes")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ResourceState.values), name="splitter_box_state_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -33,13 +304,38 @@ class SplitterPort(models.Model):
         SplitterBox, verbose_name=_("splitter box"), on_delete=models.CASCADE, related_name="ports"
     )
     number = models.PositiveSmallIntegerField(_("port number"))
+    # Written only by network/actions.py (occupy, release, mark faulty, repair), with an event.
+    state = models.CharField(
+        _("state"), max_length=16, choices=PortState.choices, default=PortState.FREE
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="ports",
+        null=True,
+        blank=True,
+    )
+    work_order_id = models.PositiveBigIntegerField(_("work order id"), null=True, blank=True)
+    state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
+
+    objects = PortScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("splitter port")
         verbose_name_plural = _("splitter ports")
         ordering = ["box", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["box", "number"], name="splitter_port_unique_number")
+            models.UniqueConstraint(fields=["box", "number"], name="splitter_port_unique_number"),
+            models.CheckConstraint(
+                condition=Q(state__in=PortState.values), name="splitter_port_state_valid"
+            ),
+            # Who holds the port is known only while it is occupied.
+            models.CheckConstraint(
+                condition=Q(state=PortState.OCCUPIED)
+                | Q(customer__isnull=True, work_order_id__isnull=True),
+                name="splitter_port_holder_only_when_occupied",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ from fiberops.customers.actions import find_or_create_customer, record_unmasking
 from fiberops.customers.models import Customer
 from fiberops.messaging import actions as messaging
 from fiberops.messaging.models import MessageKind
+from fiberops.network import actions as network
 from fiberops.network.models import SplitterPort
 from fiberops.network.queries import find_port
 from fiberops.sla import actions as sla
@@ -265,6 +266,15 @@ def _create_order(actor: User, data: IntakeData) -> WorkOrder:
         requires_survey=data.requires_survey and policy.surveyable,
         created_by=actor,
     )
+    if order.holds_port and data.splitter_port is not None:
+        # The port's own state follows the order's hold, in the same transaction (R-RES-1).
+        network.occupy_port(
+            data.splitter_port,
+            actor=actor,
+            customer_id=order.customer_id,
+            work_order_id=order.pk,
+            at=order.accepted_at,
+        )
     events.order_created(
         order,
         actor=actor,
@@ -977,6 +987,8 @@ def complete_order(
         clock = policy_for(locked.order_type).completion_clock
         if clock:
             sla.meet_deadline(locked, clock, at)
+        if policy_for(locked.order_type).releases_port:
+            return ["completed_at"], _release_removed_service(locked, actor=actor, at=at)
         return ["completed_at"], {}
 
     return _apply_transition(
@@ -1105,11 +1117,32 @@ def cancel_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None
         if not locked.holds_port:
             return [], {}
         locked.holds_port = False
+        if locked.splitter_port is not None:
+            network.release_port(
+                locked.splitter_port, actor=actor, work_order_id=locked.pk, at=at, note=reason
+            )
         return ["holds_port"], {"released_port": str(locked.splitter_port)}
 
     return _apply_transition(
         order, "cancel", actor=actor, occurred_at=occurred_at, reason=reason, prepare=prepare
     )[0]
+
+
+def _release_removed_service(removal: WorkOrder, *, actor: User, at: dt.datetime) -> dict:
+    """A completed removal (拆机) ends the customer's service: the port its install held is free
+    again (R-RES-1). The holding order is usually closed long ago, so no verb of its own runs:
+    its `holds_port` is cleared here with the port's release, under the port's row lock, and
+    the removal's completion event names both."""
+    port = removal.splitter_port
+    if port is None:
+        return {}
+    holders = WorkOrder.objects.filter(splitter_port=port, holds_port=True).exclude(pk=removal.pk)
+    holder = holders.values_list("pk", flat=True).first()
+    if holder is None:
+        return {}
+    network.release_port(port, actor=actor, work_order_id=holder, at=at, note=removal.bss_order_no)
+    WorkOrder.objects.filter(pk=holder).update(holds_port=False)
+    return {"released_port": str(port), "released_from_order": holder}
 
 
 #: The lifecycle verbs by action name (states.TRANSITIONS), for callers that receive a name.
@@ -1375,8 +1408,22 @@ def change_resource(
             code="port_taken",
         )
     before = str(locked.splitter_port) if locked.splitter_port_id else ""
+    changed = ["splitter_port", "updated_at"]
+    # The port's state moves with the order's hold (R-RES-1): the old port is freed, the new
+    # one taken; an order of a holding type that had no port yet takes its first one here.
+    if locked.holds_port and locked.splitter_port is not None:
+        network.release_port(
+            locked.splitter_port, actor=actor, work_order_id=locked.pk, at=at, note=reason
+        )
+    if policy_for(locked.order_type).holds_port:
+        network.occupy_port(
+            new_port, actor=actor, customer_id=locked.customer_id, work_order_id=locked.pk, at=at
+        )
+        if not locked.holds_port:
+            locked.holds_port = True
+            changed.append("holds_port")
     locked.splitter_port = new_port
-    locked.save(update_fields=["splitter_port", "updated_at"])
+    locked.save(update_fields=changed)
     events.resource_changed(
         locked, actor=actor, at=at, before=before, after=str(new_port), reason=reason
     )

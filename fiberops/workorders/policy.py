@@ -28,6 +28,8 @@ class OrderTypePolicy:
         this type (R-WF-1, `actions.check_dispatchable`; the suggestions and the planner too).
     needs_acceptance: completing needs the acceptance evidence (装机挂测四要素, issue 8): the
         completion gates of `workorders.gates` must all pass.
+    releases_port: completing the order ends the service on its port (a removal, 拆机): the
+        port is freed and the order that held it holds it no more (R-RES-1).
     """
 
     needs_customer: bool
@@ -38,6 +40,7 @@ class OrderTypePolicy:
     holds_port: bool
     skills: tuple[str, ...]
     needs_acceptance: bool = False
+    releases_port: bool = False
 
 
 ORDER_TYPES: dict[str, OrderTypePolicy] = {
@@ -79,6 +82,7 @@ ORDER_TYPES: dict[str, OrderTypePolicy] = {
         completion_clock=None,
         holds_port=False,
         skills=("ftth",),
+        releases_port=True,
     ),
     OrderType.FAULT: OrderTypePolicy(
         needs_customer=True,

@@ -83,3 +83,32 @@ def test_r_cus_5_admin_lookups_on_personal_fields_are_refused(world):
         ).status_code
         == 200
     )
+
+
+def test_r_res_1_the_admins_import_preview_of_a_bad_file_imports_nothing(world):
+    """The admin's import button (django-import-export) runs the dry run first: a file with a
+    bad row shows the row's error and leaves the inventory as it was."""
+    import io
+
+    from fiberops.network.models import SplitterBox
+
+    client = admin_client(world)
+    page = client.get("/admin/network/splitterbox/import/")
+    assert page.status_code == 200
+    csv_choice = next(
+        value
+        for value, label in page.context["form"].fields["format"].choices
+        if str(label).lower() == "csv"
+    )
+    file = io.BytesIO(
+        b"code,name,grid,splitter,port_count,lat,lng,state\n"
+        b"WH01-FX-301,ok,WH-01,,8,,,in_service\n"
+        b"WH01-FX-302,bad,XX-99,,8,,,in_service\n"
+    )
+    file.name = "boxes.csv"
+    response = client.post(
+        "/admin/network/splitterbox/import/", {"import_file": file, "format": csv_choice}
+    )
+    assert response.status_code == 200
+    assert "XX-99" in response.content.decode()
+    assert not SplitterBox.objects.filter(code__startswith="WH01-FX-30").exists()

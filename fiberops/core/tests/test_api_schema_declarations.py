@@ -38,6 +38,8 @@ def test_every_operation_declares_its_refusals_with_the_error_envelope(schema):
             expected.add("403")
         if path.endswith("/suggestions/"):  # only roles that dispatch (issue 9)
             expected.add("403")
+        if path.endswith("/export/"):  # the network inventory: the office's roles (R-RES-1)
+            expected.add("403")
         if path.startswith("/api/v1/kpis/"):
             # A KPI is a computed list: no object or page to miss (no 404), and a role check
             # (technicians and the integration account: 403).
@@ -59,7 +61,8 @@ def test_every_write_takes_json_and_an_idempotency_key_except_the_reveal(schema)
             continue
         if path.endswith("/call/"):  # a call needs nothing but the order in its address
             assert "requestBody" not in operation
-        elif path.endswith(("/photos/", "/acceptance/scan/")):  # a picture: multipart (R-PHO-1)
+        elif path.endswith(("/photos/", "/acceptance/scan/", "/import/")):
+            # a picture (R-PHO-1) or an inventory file (R-RES-1): multipart
             assert list(operation["requestBody"]["content"]) == ["multipart/form-data"], path
         else:
             assert list(operation["requestBody"]["content"]) == ["application/json"], path

@@ -15,6 +15,8 @@ from fiberops.customers.models import Customer
 from fiberops.demo import builder
 from fiberops.demo.management.commands import load_demo
 from fiberops.dispatch.plan_models import DayPlan
+from fiberops.network.choices import PortState
+from fiberops.network.models import Olt, Splitter, SplitterBox, SplitterPort
 from fiberops.sla.models import Deadline
 from fiberops.testing import make_world
 from fiberops.workforce.models import Grid, Technician
@@ -73,6 +75,16 @@ def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads
     assert set(WorkOrder.objects.values_list("order_type", flat=True)) == set(OrderType.values)
     assert set(WorkOrder.objects.values_list("status", flat=True)) == set(Status.values)
     assert not WorkOrder.objects.annotate(n=Count("events")).filter(n=0).exists()
+    # R-RES-1: each grid's boxes hang from first-level splitters on its OLT's PON ports, and
+    # the ports the orders hold are occupied by exactly those orders (set by the actions).
+    assert Olt.objects.count() == counts["Grid"]
+    assert not SplitterBox.objects.filter(splitter=None).exists()
+    assert not Splitter.objects.filter(pon_port=None).exists()
+    held = dict(WorkOrder.objects.filter(holds_port=True).values_list("splitter_port", "pk"))
+    occupied = dict(
+        SplitterPort.objects.filter(state=PortState.OCCUPIED).values_list("pk", "work_order_id")
+    )
+    assert held and held == occupied
     # Appointments with every outcome the desk and 履约率 show (R-APT-6, R-APT-7, R-APT-9)
     outcomes = set(Appointment.objects.values_list("outcome", flat=True))
     assert outcomes == set(AppointmentOutcome.values)

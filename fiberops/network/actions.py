@@ -1,0 +1,204 @@
+"""The one write path of a splitter port's occupancy (R-RES-1).
+
+Each action locks the port row, checks the move against `choices.PORT_TRANSITIONS`, writes the
+port and one append-only `PortEvent` in the same transaction. A refused move raises a
+`DomainError` with a stable code and changes nothing:
+
+- `port_taken` (422): occupying a port that serves another customer;
+- `port_faulty` (422): occupying a faulty port;
+- `port_occupied` (409): marking an occupied port faulty (move the customer first);
+- `illegal_port_transition` (409): any other move the table does not allow (releasing a free
+  port, repairing a working one);
+- `port_held_by_another_order` (409): releasing a port another order holds.
+
+The work-order verbs call these inside their own transaction (`workorders/actions.py`), so a
+port's state and the order's `holds_port` change together. `network` does not import
+`workorders`: an order is named by its id (`work_order_id`).
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fiberops.accounts.permissions import may
+from fiberops.core import clock
+from fiberops.core.errors import Conflict, NotPermitted, RuleViolation
+from fiberops.network.choices import PORT_TRANSITIONS, PortEventKind, PortState
+from fiberops.network.inventory import RESOURCES, ImportReport, run_import
+from fiberops.network.models import PortEvent, SplitterPort
+
+
+def _locked(port: SplitterPort) -> SplitterPort:
+    return SplitterPort.objects.select_for_update().select_related("box").get(pk=port.pk)
+
+
+def _check(locked: SplitterPort, action: str) -> str:
+    sources, target = PORT_TRANSITIONS[action]
+    if locked.state in sources:
+        return target
+    if action == "occupy" and locked.state == PortState.OCCUPIED:
+        raise RuleViolation(
+            _("The splitter port %(port)s already serves another order.") % {"port": locked},
+            code="port_taken",
+        )
+    if action == "occupy" and locked.state == PortState.FAULTY:
+        raise RuleViolation(
+            _("The splitter port %(port)s is faulty.") % {"port": locked}, code="port_faulty"
+        )
+    if action == "mark_faulty" and locked.state == PortState.OCCUPIED:
+        raise Conflict(
+            _("The splitter port %(port)s serves a customer: move the service first.")
+            % {"port": locked},
+            code="port_occupied",
+        )
+    raise Conflict(
+        _("The splitter port %(port)s is %(state)s: this change is not allowed.")
+        % {"port": locked, "state": PortState(locked.state).label},
+        code="illegal_port_transition",
+    )
+
+
+def _record(
+    locked: SplitterPort,
+    *,
+    kind: str,
+    to_state: str,
+    actor,
+    at: dt.datetime,
+    customer_id: int | None,
+    work_order_id: int | None,
+    note: str = "",
+) -> PortEvent:
+    from_state = locked.state
+    locked.state = to_state
+    occupied = to_state == PortState.OCCUPIED
+    locked.customer_id = customer_id if occupied else None
+    locked.work_order_id = work_order_id if occupied else None
+    locked.state_changed_at = at
+    locked.save(update_fields=["state", "customer", "work_order_id", "state_changed_at"])
+    return PortEvent.objects.create(
+        port=locked,
+        kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        customer_id=customer_id,
+        work_order_id=work_order_id,
+        actor=actor,
+        at=at,
+        note=note[:500],
+    )
+
+
+@transaction.atomic
+def occupy_port(
+    port: SplitterPort,
+    *,
+    actor,
+    customer_id: int | None = None,
+    work_order_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> SplitterPort:
+    """A customer's service takes the free port (an install, a relocation, a resource change)."""
+    locked = _locked(port)
+    target = _check(locked, "occupy")
+    _record(
+        locked,
+        kind=PortEventKind.OCCUPIED,
+        to_state=target,
+        actor=actor,
+        at=at or clock.now(),
+        customer_id=customer_id,
+        work_order_id=work_order_id,
+    )
+    return locked
+
+
+@transaction.atomic
+def release_port(
+    port: SplitterPort,
+    *,
+    actor,
+    work_order_id: int | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> SplitterPort:
+    """The service on the port ends (cancellation, removal, a resource change away from it).
+    With `work_order_id`, only that order's hold is released."""
+    locked = _locked(port)
+    target = _check(locked, "release")
+    if work_order_id is not None and locked.work_order_id not in (None, work_order_id):
+        raise Conflict(
+            _("The splitter port %(port)s is held by another order.") % {"port": locked},
+            code="port_held_by_another_order",
+        )
+    _record(
+        locked,
+        kind=PortEventKind.RELEASED,
+        to_state=target,
+        actor=actor,
+        at=at or clock.now(),
+        customer_id=locked.customer_id,
+        work_order_id=work_order_id if work_order_id is not None else locked.work_order_id,
+        note=note,
+    )
+    return locked
+
+
+@transaction.atomic
+def mark_port_faulty(
+    port: SplitterPort, *, actor, reason: str, at: dt.datetime | None = None
+) -> SplitterPort:
+    """A free port found broken (dirty connector, broken pigtail): no service may take it."""
+    if not reason.strip():
+        raise RuleViolation(_("Give a reason."), code="reason_required")
+    locked = _locked(port)
+    target = _check(locked, "mark_faulty")
+    _record(
+        locked,
+        kind=PortEventKind.MARKED_FAULTY,
+        to_state=target,
+        actor=actor,
+        at=at or clock.now(),
+        customer_id=None,
+        work_order_id=None,
+        note=reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def mark_port_repaired(
+    port: SplitterPort, *, actor, note: str = "", at: dt.datetime | None = None
+) -> SplitterPort:
+    """A faulty port works again and is free."""
+    locked = _locked(port)
+    target = _check(locked, "repair")
+    _record(
+        locked,
+        kind=PortEventKind.REPAIRED,
+        to_state=target,
+        actor=actor,
+        at=at or clock.now(),
+        customer_id=None,
+        work_order_id=None,
+        note=note,
+    )
+    return locked
+
+
+def import_inventory(kind: str, dataset, *, actor, dry_run: bool = False) -> ImportReport:
+    """Import a file of inventory elements of `kind` (R-RES-1). A dry run writes nothing and
+    lists every row it would refuse; a real import writes all rows or, when any row is refused,
+    none (the transaction is rolled back) and names the rows. Returns an `ImportReport`.
+    `actor=None` is the server's shell (`manage.py import_inventory`), trusted like a migration."""
+    if actor is not None and not may(actor, "inventory.import"):
+        raise NotPermitted(_("Your role may not import the network inventory."))
+    if kind not in RESOURCES:
+        raise RuleViolation(_("Unknown inventory kind."), code="unknown_inventory_kind")
+    with transaction.atomic():
+        report = run_import(kind, dataset, dry_run=dry_run)
+        if report.errors and not dry_run:
+            # Belt and braces: the library rolled its savepoint back; nothing commits.
+            transaction.set_rollback(True)
+    return report
