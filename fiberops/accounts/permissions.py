@@ -91,6 +91,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Role.QUALITY_AUDITOR,
         }
     ),
+    # inspections (R-INS-1/2, R-RES-3, R-ORD-5): the technician logs the own inspection order;
+    # findings outside maintenance are transferred by the technician or the office; the
+    # resource office (supervisors, team leaders) fixes discrepancies; the office reads reports
+    "inspection.record": FIELD,
+    "inspection.transfer": SUPERVISORS | {Role.TEAM_LEADER, Role.TECHNICIAN},
+    "discrepancy.fix": SUPERVISORS | {Role.TEAM_LEADER},
+    "inspection.report": frozenset(
+        {
+            Role.ADMIN,
+            Role.BRANCH_MANAGER,
+            Role.DISPATCHER,
+            Role.TEAM_LEADER,
+            Role.CS_AGENT,
+            Role.QUALITY_AUDITOR,
+        }
+    ),
 }
 
 #: Messages for refusals, so every caller says the same thing.
@@ -105,6 +121,10 @@ REFUSALS = {
     "order.record_checklist": _("Only the order's technician answers the checklist."),
     "appointment.monitor": _("Your role may not use the appointment desk."),
     "photo.audit": _("Your role may not audit photos."),
+    "inspection.record": _("Only the order's technician records the inspection."),
+    "inspection.transfer": _("Your role may not transfer findings to another department."),
+    "discrepancy.fix": _("Your role may not fix resource discrepancies."),
+    "inspection.report": _("Your role may not read inspection reports."),
 }
 
 
