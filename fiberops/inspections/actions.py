@@ -109,9 +109,7 @@ def _create_round(plan: InspectionPlan, grid: Grid, period: Period, now: dt.date
         )
     except IntegrityError:
         # Another worker created this round meanwhile: its transaction won, ours wrote nothing.
-        if InspectionRound.objects.filter(
-            plan=plan, grid=grid, period_start=period.start
-        ).exists():
+        if InspectionRound.objects.filter(plan=plan, grid=grid, period_start=period.start).exists():
             return False
         raise
     return True
@@ -156,9 +154,7 @@ def _check_log_input(entry: LogInput, inspection: InspectionRound) -> None:
                 _("Say whether the item is in order."), code="checklist_result_required"
             )
         if entry.is_ok is False and not entry.note.strip():
-            raise RuleViolation(
-                _("Describe what is not in order."), code="note_required"
-            )
+            raise RuleViolation(_("Describe what is not in order."), code="note_required")
         return
     if not entry.element_code.strip():
         raise RuleViolation(_("Name the element (its code)."), code="element_required")

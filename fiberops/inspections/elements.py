@@ -52,4 +52,3 @@ ELEMENT_SOURCES: dict[str, Callable[[Grid], list[Element]]] = {
 
 def area_elements(grid: Grid) -> list[Element]:
     return [element for source in ELEMENT_SOURCES.values() for element in source(grid)]
-

@@ -22,7 +22,7 @@ class ReportFilterForm(forms.Form):
         super().__init__(merged)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError(_("The start lies after the end."))
         return data

@@ -26,6 +26,7 @@ from fiberops.inspections.queries import (
     rounds_for,
 )
 from fiberops.workorders.models import WorkOrder
+from fiberops.workorders.states import OrderType
 
 #: Spreadsheets run a cell starting with these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,7 +34,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def inspection_section(request: HttpRequest, order: WorkOrder) -> dict | None:
     """The order page's inspection section: the checklist's state, the log, transfers and, for
-    a resource check, the area's elements (None: not a planned inspection)."""
+    a resource check, the area's elements (None: not a planned inspection). Other order types
+    cost no query."""
+    if order.order_type != OrderType.INSPECTION:
+        return None
     state = inspection_state(order)
     if state is None:
         return None

@@ -79,7 +79,9 @@ def open_deadline(
     )
 
 
-def open_deadline_until(order: Order, kind: str, start: dt.datetime, due_at: dt.datetime) -> Deadline:
+def open_deadline_until(
+    order: Order, kind: str, start: dt.datetime, due_at: dt.datetime
+) -> Deadline:
     """Start a clock whose due time the caller gives (`rules.GIVEN_DUE_KINDS`: an inspection
     round's period end, R-INS-4) on a new order; the sweeper treats it like any other."""
     spec = rules.given_due(kind, start=start, due_at=due_at, policy=settings.SLA_POLICY)

@@ -10,7 +10,7 @@ from fiberops.workorders.api.serializers import ActionSerializer
 
 class ChecklistRowSerializer(serializers.Serializer):
     code = serializers.CharField(source="item.code")
-    label = serializers.CharField(source="item.label")
+    label = serializers.CharField(source="item.label")  # type: ignore[assignment]
     is_ok = serializers.BooleanField(source="latest.is_ok", allow_null=True, default=None)
     note = serializers.CharField(source="latest.note", default="")
     checked_at = ShanghaiDateTimeField(source="latest.recorded_at", allow_null=True, default=None)

@@ -155,7 +155,7 @@ class DiscrepancyListView(APIView):
         return Response(s.DiscrepancySerializer(rows[:500], many=True).data)
 
 
-class DiscrepancyFixView(IdempotentWritesMixin, APIView):
+class DiscrepancyFixView(IdempotentWritesMixin, OrderActionMixin, APIView):
     """POST /discrepancies/{id}/fix/."""
 
     @extend_schema(
@@ -173,6 +173,6 @@ class DiscrepancyFixView(IdempotentWritesMixin, APIView):
         payload = s.FixInSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         fixed = actions.fix_discrepancy(
-            discrepancy, actor=request.user, note=payload.validated_data["note"]
+            discrepancy, actor=self.actor, note=payload.validated_data["note"]
         )
         return Response(s.DiscrepancySerializer(fixed).data)

@@ -54,9 +54,9 @@ def test_R_INS_4_the_next_period_gets_its_own_order(world):
     with time_machine.travel(may_1, tick=False):
         assert generate_inspection_orders(may_1) == 1
     assert list(
-        InspectionRound.objects.filter(plan=plan).order_by("period_start").values_list(
-            "period_start", flat=True
-        )
+        InspectionRound.objects.filter(plan=plan)
+        .order_by("period_start")
+        .values_list("period_start", flat=True)
     ) == [dt.date(2026, 3, 1), dt.date(2026, 5, 1)]
 
 

@@ -67,7 +67,10 @@ def test_R_INS_2_the_technician_logs_checks_replacements_and_repairs(world, on_s
     assert [entry["kind"] for entry in body["log"]] == ["inspected", "replaced", "repaired"]
     assert body["log"][2]["fault_kind"] == "尾纤弯曲过度"
     assert body["log"][2]["recorded_by"] == "tech"
-    assert OrderEvent.objects.filter(order=on_site.order, kind=EventKind.INSPECTION_LOGGED).count() == 5
+    assert (
+        OrderEvent.objects.filter(order=on_site.order, kind=EventKind.INSPECTION_LOGGED).count()
+        == 5
+    )
 
 
 @pytest.mark.parametrize(

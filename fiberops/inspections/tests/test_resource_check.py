@@ -38,9 +38,11 @@ def post_check(world, inspection, body):
 
 def test_R_RES_3_the_checklist_is_the_areas_elements_with_their_records(world, check):
     make_order(world, splitter_port=world.box.ports.get(number=3))
-    body = world.client(world.technician_user).get(
-        f"/api/v1/work-orders/{check.order_id}/inspection/"
-    ).json()
+    body = (
+        world.client(world.technician_user)
+        .get(f"/api/v1/work-orders/{check.order_id}/inspection/")
+        .json()
+    )
     elements = {(e["kind"], e["code"]): e for e in body["elements"]}
     assert len(elements) == 1 + 64  # the box and its ports
     assert elements[("splitter_box", "WH01-FX-001")]["recorded"]["port_count"] == "64"
@@ -69,7 +71,11 @@ def test_R_RES_3_a_correction_is_a_discrepancy_with_expected_found_who_and_when(
     )
     assert response.status_code == 201, response.json()
     discrepancy = Discrepancy.objects.get()
-    assert (discrepancy.expected, discrepancy.found, discrepancy.field) == ("free", "faulty", "state")
+    assert (discrepancy.expected, discrepancy.found, discrepancy.field) == (
+        "free",
+        "faulty",
+        "state",
+    )
     assert (discrepancy.recorded_by, discrepancy.recorded_at) == (world.technician_user, LATER)
     assert (discrepancy.grid, discrepancy.status) == (world.grid, DiscrepancyStatus.OPEN)
     assert ElementCheck.objects.get().is_confirmed is False
