@@ -138,12 +138,14 @@ class LogInput:
     note: str = ""
 
 
-def _check_log_input(entry: LogInput, inspection: InspectionRound) -> None:
+def _check_log_input(entry: LogInput, inspection: InspectionRound) -> str:
+    """Refuse an incomplete line; returns what the timeline names (the item's label, or the
+    element's code)."""
     if entry.kind == LogKind.CHECKLIST:
-        codes = set(
-            inspection.plan.checklist_items.filter(is_active=True).values_list("code", flat=True)
+        labels = dict(
+            inspection.plan.checklist_items.filter(is_active=True).values_list("code", "label")
         )
-        if entry.item_code not in codes:
+        if entry.item_code not in labels:
             raise RuleViolation(
                 _("“%(item)s” is not an item of this inspection's checklist.")
                 % {"item": entry.item_code},
@@ -155,11 +157,12 @@ def _check_log_input(entry: LogInput, inspection: InspectionRound) -> None:
             )
         if entry.is_ok is False and not entry.note.strip():
             raise RuleViolation(_("Describe what is not in order."), code="note_required")
-        return
+        return labels[entry.item_code]
     if not entry.element_code.strip():
         raise RuleViolation(_("Name the element (its code)."), code="element_required")
     if entry.kind == LogKind.REPAIRED and not entry.fault_kind.strip():
         raise RuleViolation(_("Name the kind of fault repaired."), code="fault_kind_required")
+    return entry.element_code.strip()
 
 
 @transaction.atomic(durable=True)
@@ -180,7 +183,7 @@ def record_log_entry(
         owner_only=True,
     )
     inspection = _round_of(guarded.order)
-    _check_log_input(entry, inspection)
+    named = _check_log_input(entry, inspection)
     row = InspectionLogEntry.objects.create(
         round=inspection,
         kind=entry.kind,
@@ -198,7 +201,7 @@ def record_log_entry(
         actor=actor,
         at=guarded.at,
         entry=entry.kind,
-        element=row.element_code or row.item_code,
+        element=named,
         note=row.note,
     )
     return row

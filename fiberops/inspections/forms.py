@@ -17,7 +17,10 @@ class ReportFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, today: dt.date):
-        defaults = {"since": (today - dt.timedelta(days=365)).isoformat(), "until": today}
+        defaults = {
+            "since": (today - dt.timedelta(days=365)).isoformat(),
+            "until": today.isoformat(),
+        }
         merged = {**defaults, **{k: v for k, v in data.items() if v}}
         super().__init__(merged)
 

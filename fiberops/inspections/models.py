@@ -15,11 +15,13 @@ from fiberops.workforce.models import ScopedQuerySet, Team
 
 
 class PlanKind(models.TextChoices):
-    """What a plan inspects (网络维护: 巡检, 交换机检查, 资源核查, 资产盘点)."""
+    """What a plan inspects (网络维护: 巡检, 交换机检查, 资源核查, 资产盘点). How often is the
+    plan's `interval_months` (the standard: lines and equipment every 2 months, the
+    equipment/lines/machine-room check every 3, switches every month)."""
 
-    LINES_EQUIPMENT = "lines_equipment", _("Lines and equipment inspection (every 2 months)")
-    QUARTERLY = "quarterly", _("Equipment, lines and machine-room check (quarterly)")
-    SWITCH_MONTHLY = "switch_monthly", _("Switch check (monthly)")
+    LINES_EQUIPMENT = "lines_equipment", _("Lines and equipment inspection")
+    QUARTERLY = "quarterly", _("Equipment, lines and machine-room check")
+    SWITCH_MONTHLY = "switch_monthly", _("Switch check")
     RESOURCE_CHECK = "resource_check", _("Resource check")
     ASSET_INVENTORY = "asset_inventory", _("Asset inventory")
 

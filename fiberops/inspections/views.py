@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from fiberops.accounts.permissions import may
@@ -114,7 +115,7 @@ def _tables(rows: list[CoverageRow], discrepancies: list[DiscrepancyRow]) -> lis
                 _("Branch"),
                 _("Grid code"),
                 _("Grid"),
-                _("Plan"),
+                pgettext("inspection", "Plan"),
                 _("Period start"),
                 _("Period end"),
                 _("Planned rounds"),

@@ -140,7 +140,7 @@ class DiscrepancyListView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, enum=DiscrepancyStatus.values, required=False),
+            OpenApiParameter("status", str, required=False, description="`open` or `fixed`."),
             OpenApiParameter("grid", str, description="A grid's code.", required=False),
         ],
         responses={200: s.DiscrepancySerializer(many=True), **error_responses(*READ_ERRORS)},
