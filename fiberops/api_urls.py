@@ -5,6 +5,14 @@ from rest_framework.routers import DefaultRouter
 
 from fiberops.dispatch.api.plans import BookingWindowsView, DayPlanView, UrgentInsertView
 from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet, SuggestionsView
+from fiberops.inspections.api.views import (
+    DiscrepancyFixView,
+    DiscrepancyListView,
+    ElementCheckView,
+    InspectionLogView,
+    InspectionView,
+    TransferView,
+)
 from fiberops.network.api.views import InventoryExportView, InventoryImportView
 from fiberops.network.inventory import RESOURCES
 from fiberops.onsite.api.views import (
@@ -100,5 +108,23 @@ urlpatterns = [
         InventoryExportView.as_view(),
         name="inventory-export",
     ),
+    path("work-orders/<int:order_pk>/inspection/", InspectionView.as_view(), name="inspection"),
+    path(
+        "work-orders/<int:order_pk>/inspection/log/",
+        InspectionLogView.as_view(),
+        name="inspection-log",
+    ),
+    path(
+        "work-orders/<int:order_pk>/inspection/transfers/",
+        TransferView.as_view(),
+        name="inspection-transfers",
+    ),
+    path(
+        "work-orders/<int:order_pk>/inspection/checks/",
+        ElementCheckView.as_view(),
+        name="inspection-checks",
+    ),
+    path("discrepancies/", DiscrepancyListView.as_view(), name="discrepancies"),
+    path("discrepancies/<int:pk>/fix/", DiscrepancyFixView.as_view(), name="discrepancy-fix"),
     *router.urls,
 ]

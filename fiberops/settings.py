@@ -226,6 +226,11 @@ SPECTACULAR_SETTINGS = {
         "AppointmentInitiatorEnum": "fiberops.workorders.models.Initiator",
         "SuspensionInitiatorEnum": "fiberops.workorders.models.SuspensionInitiator",
         "PhotoKindEnum": "fiberops.onsite.models.PhotoKind",
+        "InspectionLogKindEnum": "fiberops.inspections.models.LogKind",
+        "InspectionPlanKindEnum": "fiberops.inspections.models.PlanKind",
+        "DiscrepancyStatusEnum": "fiberops.inspections.models.DiscrepancyStatus",
+        # the work order's status keeps its name beside the discrepancy's
+        "StatusEnum": "fiberops.workorders.states.Status",
     },
 }
 

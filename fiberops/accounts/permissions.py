@@ -98,6 +98,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inventory.export": frozenset(
         {Role.ADMIN, Role.INTEGRATION, Role.BRANCH_MANAGER, Role.DISPATCHER}
     ),
+    # inspections (R-INS-1/2, R-RES-3, R-ORD-5): the technician logs the own inspection order;
+    # findings outside maintenance are transferred by the technician or the office; the
+    # resource office (supervisors, team leaders) fixes discrepancies; the office reads reports
+    "inspection.record": FIELD,
+    "inspection.transfer": SUPERVISORS | {Role.TEAM_LEADER, Role.TECHNICIAN},
+    "discrepancy.fix": SUPERVISORS | {Role.TEAM_LEADER},
+    "inspection.report": frozenset(
+        {
+            Role.ADMIN,
+            Role.BRANCH_MANAGER,
+            Role.DISPATCHER,
+            Role.TEAM_LEADER,
+            Role.CS_AGENT,
+            Role.QUALITY_AUDITOR,
+        }
+    ),
 }
 
 #: Messages for refusals, so every caller says the same thing.
@@ -114,6 +130,10 @@ REFUSALS = {
     "photo.audit": _("Your role may not audit photos."),
     "inventory.import": _("Your role may not import the network inventory."),
     "inventory.export": _("Your role may not export the network inventory."),
+    "inspection.record": _("Only the order's technician records the inspection."),
+    "inspection.transfer": _("Your role may not transfer findings to another department."),
+    "discrepancy.fix": _("Your role may not fix resource discrepancies."),
+    "inspection.report": _("Your role may not read inspection reports."),
 }
 
 

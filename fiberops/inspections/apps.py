@@ -6,3 +6,22 @@ class InspectionsConfig(AppConfig):
     name = "fiberops.inspections"
     label = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        # The worker generates each period's inspection orders in its tick (R-INS-4); the order
+        # page shows the inspection's checklist, log and transfers; the timeline labels this
+        # app's events. Registries, so that `sla` and `workorders` import none of this app.
+        from fiberops.inspections.actions import generate_inspection_orders
+        from fiberops.inspections.queries import describe_inspection_event
+        from fiberops.inspections.views import inspection_section
+        from fiberops.sla.hooks import TICK_HOOKS
+        from fiberops.workorders.models import EventKind
+        from fiberops.workorders.sections import ORDER_PAGE_SECTIONS, OrderPageSection
+        from fiberops.workorders.timeline import DESCRIBERS
+
+        TICK_HOOKS["inspection orders generated"] = generate_inspection_orders
+        ORDER_PAGE_SECTIONS["inspection"] = OrderPageSection(
+            "inspections/_order_section.html", inspection_section
+        )
+        DESCRIBERS[EventKind.INSPECTION_LOGGED] = describe_inspection_event
+        DESCRIBERS[EventKind.INSPECTION_TRANSFERRED] = describe_inspection_event

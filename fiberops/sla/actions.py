@@ -79,6 +79,17 @@ def open_deadline(
     )
 
 
+def open_deadline_until(
+    order: Order, kind: str, start: dt.datetime, due_at: dt.datetime
+) -> Deadline:
+    """Start a clock whose due time the caller gives (`rules.GIVEN_DUE_KINDS`: an inspection
+    round's period end, R-INS-4) on a new order; the sweeper treats it like any other."""
+    spec = rules.given_due(kind, start=start, due_at=due_at, policy=settings.SLA_POLICY)
+    return Deadline.objects.create(
+        order=order, kind=kind, starts_at=spec.starts_at, due_at=spec.due_at, warn_at=spec.warn_at
+    )
+
+
 def meet_deadline(order: Order, kind: str, at: dt.datetime) -> int:
     """Mark the clock met. A recorded breach stays (R-SLA-6): `met_at` is added beside it. Work
     done after the due time that the sweeper has not seen yet is recorded as a breach now, so

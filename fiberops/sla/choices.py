@@ -10,6 +10,8 @@ class DeadlineKind(models.TextChoices):
     SURVEY = "survey", _("Survey")
     INSTALL = "install", _("Installation")
     REPAIR = "repair", _("Repair")
+    #: A planned inspection round's period end (R-INS-4): the due time is the round's, not a rule.
+    INSPECTION = "inspection", _("Inspection")
 
 
 class DeadlineState(models.TextChoices):

@@ -63,7 +63,21 @@ def compute(
         return working_days_after(kind, start, policy["survey_working_days"], calendar, fraction)
     if kind == DeadlineKind.INSTALL:
         return working_days_after(kind, start, policy["install_working_days"], calendar, fraction)
+    if kind in GIVEN_DUE_KINDS:
+        raise ValueError(f"a {kind!r} clock is due when its creator says: use given_due")
     raise ValueError(f"unknown deadline kind {kind!r}")
+
+
+#: Clocks whose due time is not computed from the policy but given by who opens them: an
+#: inspection round is due at its period's end (R-INS-4).
+GIVEN_DUE_KINDS = frozenset({DeadlineKind.INSPECTION})
+
+
+def given_due(kind: str, *, start: dt.datetime, due_at: dt.datetime, policy: dict) -> DeadlineSpec:
+    """A clock due at `due_at`, warned at the policy's fraction of its span."""
+    if due_at < start:
+        raise ValueError("a clock cannot be due before it starts")
+    return DeadlineSpec(kind, start, due_at, _warn_at(start, due_at, policy["warn_fraction"]))
 
 
 def calendar_window(start: dt.datetime) -> tuple[dt.date, dt.date]:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.checks import Error
 
 from fiberops.sla.choices import DeadlineKind
+from fiberops.sla.rules import GIVEN_DUE_KINDS
 from fiberops.workorders.policy import ORDER_TYPES
 
 
@@ -13,6 +14,17 @@ def check_sla_policy_covers_order_types(app_configs=None, **kwargs) -> list[Erro
     errors = []
     for order_type, rules in ORDER_TYPES.items():
         clocks = set(rules.clocks_at_intake) | set(rules.clocks_at_dispatch)
+        # A clock due when its creator says (an inspection round's period end) has no duration
+        # in the settings: intake or dispatch could not start it.
+        for kind in sorted(clocks & GIVEN_DUE_KINDS):
+            errors.append(
+                Error(
+                    f"Order type {order_type!r} starts the {kind!r} clock at intake or dispatch, "
+                    "but its due time is given by the verb that creates the order.",
+                    hint="Remove it from workorders/policy.py: the creating verb opens it.",
+                    id="fiberops.E003",
+                )
+            )
         if DeadlineKind.CONTACT in clocks and order_type not in policy.get("contact_minutes", {}):
             errors.append(
                 Error(

@@ -296,3 +296,34 @@ def confirmation_signed(
         action="sign_confirmation",
         data={"version": version, "sha256": sha256},
     )
+
+
+def inspection_logged(
+    order: WorkOrder, *, actor, at: dt.datetime, entry: str, element: str = "", note: str = ""
+) -> OrderEvent:
+    """A line of the inspection log (R-INS-1/2) or an element checked on site (R-RES-3):
+    `entry` is its kind (checklist, inspected, replaced, repaired, element_check)."""
+    return _create(
+        order,
+        EventKind.INSPECTION_LOGGED,
+        actor=actor,
+        at=at,
+        action="log_inspection",
+        note=note,
+        data={"entry": entry, "element": element},
+    )
+
+
+def inspection_transferred(
+    order: WorkOrder, *, actor, at: dt.datetime, department: str, reason: str, element: str = ""
+) -> OrderEvent:
+    """A finding outside the maintenance scope went to the responsible department (R-ORD-5)."""
+    return _create(
+        order,
+        EventKind.INSPECTION_TRANSFERRED,
+        actor=actor,
+        at=at,
+        action="transfer_finding",
+        note=reason,
+        data={"department": department, "element": element},
+    )

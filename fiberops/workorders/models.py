@@ -172,6 +172,8 @@ class EventKind(models.TextChoices):
     CHECKLIST_RECORDED = "checklist_recorded", _("Checklist item answered")
     SATISFACTION_RECORDED = "satisfaction_recorded", _("Customer satisfaction")
     CONFIRMATION_SIGNED = "confirmation_signed", _("Confirmation form signed")
+    INSPECTION_LOGGED = "inspection_logged", _("Inspection logged")
+    INSPECTION_TRANSFERRED = "inspection_transferred", _("Transferred to another department")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACH = "sla_breach", _("SLA breach")
     CALENDAR_RECALCULATED = "calendar_recalculated", _("Deadline recalculated")

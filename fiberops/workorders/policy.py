@@ -105,9 +105,11 @@ ORDER_TYPES: dict[str, OrderTypePolicy] = {
     OrderType.INSPECTION: OrderTypePolicy(
         needs_customer=False,
         surveyable=False,
+        # The inspection clock is due at the round's period end, not after a duration: the
+        # verb that creates the order opens it (`actions.create_inspection_order`, R-INS-4).
         clocks_at_intake=(),
         clocks_at_dispatch=(),
-        completion_clock=None,
+        completion_clock=K.INSPECTION,
         holds_port=False,
         skills=("splice",),
     ),

@@ -90,6 +90,9 @@ def test_success_statuses_are_the_real_ones(schema):
     # an answer and a signature are new records (R-SITE-3, R-SITE-6)
     assert success.pop("/api/v1/work-orders/{order_pk}/satisfaction/") == {"201"}
     assert success.pop("/api/v1/work-orders/{order_pk}/signature/") == {"201"}
+    # inspection log lines, transfers and element checks are new records (issue 10)
+    for tail in ("log", "transfers", "checks"):
+        assert success.pop(f"/api/v1/work-orders/{{order_pk}}/inspection/{tail}/") == {"201"}
     assert {path: codes for path, codes in success.items() if codes != {"200"}} == {}
 
 

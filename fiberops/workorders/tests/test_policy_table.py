@@ -1,6 +1,7 @@
 """One policy table per order type (issue 5): what each type needs, in one place."""
 
 import copy
+import dataclasses
 
 from fiberops.sla.choices import DeadlineKind
 from fiberops.workorders.checks import check_sla_policy_covers_order_types
@@ -33,3 +34,14 @@ def test_r_sla_4_settings_missing_a_types_duration_are_refused_at_start(settings
     settings.SLA_POLICY = broken
     ids = sorted(error.id for error in check_sla_policy_covers_order_types())
     assert ids == ["fiberops.E001", "fiberops.E002"]
+
+
+def test_r_ins_4_the_inspection_clock_is_met_by_completing_and_opened_by_its_verb(monkeypatch):
+    assert policy_for("inspection").completion_clock == DeadlineKind.INSPECTION
+    # a clock due when its creator says cannot be started at intake or dispatch
+    broken = dataclasses.replace(
+        ORDER_TYPES[OrderType.INSPECTION], clocks_at_intake=(DeadlineKind.INSPECTION,)
+    )
+    monkeypatch.setitem(ORDER_TYPES, OrderType.INSPECTION, broken)
+    ids = [error.id for error in check_sla_policy_covers_order_types()]
+    assert ids == ["fiberops.E003"]
