@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fiberops.core.models import AppendOnlyModel
 from fiberops.workforce.models import ScopedQuerySet, Team
 
 
@@ -152,16 +153,6 @@ class InspectionRound(models.Model):
         return f"{self.plan} {self.grid.code} {self.period_start:%Y-%m}"
 
 
-class _AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError(f"{type(self).__name__} rows are append-only.")
-        super().save(*args, **kwargs)
-
-
 class LogKind(models.TextChoices):
     CHECKLIST = "checklist", _("Checklist item checked")
     INSPECTED = "inspected", _("Element inspected")
@@ -169,7 +160,7 @@ class LogKind(models.TextChoices):
     REPAIRED = "repaired", _("Fault repaired")
 
 
-class InspectionLogEntry(_AppendOnly):
+class InspectionLogEntry(AppendOnlyModel):
     """One line of an inspection order's log (巡检记录, R-INS-1/2): a checklist item checked, an
     element inspected, equipment replaced or a fault repaired. Append-only."""
 
@@ -206,7 +197,7 @@ class Department(models.TextChoices):
     CORE_NETWORK = "core_network", _("Core network")
 
 
-class Transfer(_AppendOnly):
+class Transfer(AppendOnlyModel):
     """A finding outside the maintenance scope handed to the responsible department (转专业处理,
     R-ORD-5): who, when, to whom and why. Append-only; the order's timeline shows it."""
 
@@ -234,7 +225,7 @@ class Transfer(_AppendOnly):
         return f"{self.department}: {self.reason[:40]}"
 
 
-class ElementCheck(_AppendOnly):
+class ElementCheck(AppendOnlyModel):
     """A network element confirmed or corrected on site during a resource check or an asset
     inventory (核查/盘点, R-RES-3). Elements are named by kind and code, so kinds added later
     (OLT, PON port, splitter) fit without a schema change."""
@@ -337,7 +328,7 @@ class DiscrepancyEventKind(models.TextChoices):
     FIXED = "fixed", _("Fixed")
 
 
-class DiscrepancyEvent(_AppendOnly):
+class DiscrepancyEvent(AppendOnlyModel):
     """The history of a discrepancy: recorded, fixed (append-only)."""
 
     discrepancy = models.ForeignKey(

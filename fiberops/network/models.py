@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fiberops.core.models import AppendOnlyModel
 from fiberops.network.choices import PortEventKind, PortState, ResourceState
 from fiberops.workforce.models import ScopedQuerySet
 
@@ -199,15 +200,7 @@ class Ont(models.Model):
         return self.serial
 
 
-class PortEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Port events are append-only (R-RES-1).")
-
-    def delete(self):
-        raise TypeError("Port events are append-only (R-RES-1).")
-
-
-class PortEvent(models.Model):
+class PortEvent(AppendOnlyModel):
     """One change of a splitter port's occupancy (端口占用记录), append-only (R-RES-1). The work
     order is kept by its id only: `network` sits below `workorders` and does not know it."""
 
@@ -240,8 +233,6 @@ class PortEvent(models.Model):
     at = models.DateTimeField(_("occurred at"))
     note = models.CharField(_("note"), max_length=500, blank=True)
 
-    objects = PortEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("port event")
         verbose_name_plural = _("port events")
@@ -250,14 +241,6 @@ class PortEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.port_id} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Port events are append-only (R-RES-1).")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Port events are append-only (R-RES-1).")
 
 
 class SplitterBox(models.Model):
