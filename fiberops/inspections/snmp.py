@@ -68,10 +68,14 @@ class Profile:
 
     def first_oids(self, if_index: int) -> list[str]:
         """Everything the first sample asks for, in one request."""
-        memory = [self.mem_percent_oid] if self.mem_percent_oid else [
-            self.mem_used_oid,
-            self.mem_size_oid,
-        ]
+        memory = (
+            [self.mem_percent_oid]
+            if self.mem_percent_oid
+            else [
+                self.mem_used_oid,
+                self.mem_size_oid,
+            ]
+        )
         return [
             *self.counter_oids(if_index),
             f"{self.speed_oid}.{if_index}",
@@ -249,7 +253,9 @@ class Poller:
         self.engine.close_dispatcher()
 
 
-def poll_targets(targets: Iterable[Target], settings: PollSettings | None = None) -> list[PollResult]:
+def poll_targets(
+    targets: Iterable[Target], settings: PollSettings | None = None
+) -> list[PollResult]:
     """Poll `targets` concurrently in a fresh event loop; one result per target, in order."""
 
     async def run() -> list[PollResult]:

@@ -171,6 +171,7 @@ class EventKind(models.TextChoices):
     CHECKLIST_RECORDED = "checklist_recorded", _("Checklist item answered")
     SATISFACTION_RECORDED = "satisfaction_recorded", _("Customer satisfaction")
     CONFIRMATION_SIGNED = "confirmation_signed", _("Confirmation form signed")
+    SWITCH_BREACH = "switch_breach", _("Switch over threshold")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACH = "sla_breach", _("SLA breach")
     CALENDAR_RECALCULATED = "calendar_recalculated", _("Deadline recalculated")
