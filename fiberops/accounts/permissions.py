@@ -91,6 +91,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Role.QUALITY_AUDITOR,
         }
     ),
+    # switch readings (R-INS-3): a network-management system pushes them, or an administrator
+    "switch.reading.post": frozenset({Role.INTEGRATION, Role.ADMIN}),
+    # the switch breaches report (R-KPI-2), within the user's scope
+    "switch.report": frozenset(
+        {
+            Role.ADMIN,
+            Role.BRANCH_MANAGER,
+            Role.DISPATCHER,
+            Role.TEAM_LEADER,
+            Role.CS_AGENT,
+            Role.QUALITY_AUDITOR,
+        }
+    ),
 }
 
 #: Messages for refusals, so every caller says the same thing.
@@ -105,6 +118,8 @@ REFUSALS = {
     "order.record_checklist": _("Only the order's technician answers the checklist."),
     "appointment.monitor": _("Your role may not use the appointment desk."),
     "photo.audit": _("Your role may not audit photos."),
+    "switch.reading.post": _("Only integrations and administrators send switch readings."),
+    "switch.report": _("Your role may not read the switch breaches report."),
 }
 
 
