@@ -246,7 +246,9 @@ def poll_switches(
 
     by_pk = {switch.pk: switch for switch in switches}
     started = time.monotonic()
-    results = snmp.poll_targets([target_for(s) for s in by_pk.values()], settings_ or poll_settings())
+    results = snmp.poll_targets(
+        [target_for(s) for s in by_pk.values()], settings_ or poll_settings()
+    )
     summary = PollSummary(polled=len(results), poll_seconds=time.monotonic() - started)
     started = time.monotonic()
     polled_at = clock.now()
@@ -271,9 +273,7 @@ def record_poll(
     """Store a poll's answer as a reading, or mark the switch unreachable with the reason."""
     if not result.answered:
         with transaction.atomic(durable=True):
-            health, _created = SwitchHealth.objects.select_for_update().get_or_create(
-                switch=switch
-            )
+            health, _created = SwitchHealth.objects.select_for_update().get_or_create(switch=switch)
             health.last_polled_at = polled_at
             health.is_unreachable = True
             health.unreachable_reason = result.reason[:200]
