@@ -225,6 +225,8 @@ SPECTACULAR_SETTINGS = {
         "AppointmentInitiatorEnum": "fiberops.workorders.models.Initiator",
         "SuspensionInitiatorEnum": "fiberops.workorders.models.SuspensionInitiator",
         "PhotoKindEnum": "fiberops.onsite.models.PhotoKind",
+        "SwitchKindEnum": "fiberops.network.models.SwitchKind",
+        "SwitchStateEnum": "fiberops.network.models.SwitchState",
     },
 }
 

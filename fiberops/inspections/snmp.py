@@ -189,7 +189,8 @@ class Poller:
         async with self.slots:
             error, status, index, binds = await get_cmd(
                 self.engine,
-                CommunityData(target.community, mpModel=1),
+                # v2c: what the operator's community switches speak; read-only, management VLAN
+                CommunityData(target.community, mpModel=1),  # noqa: S508
                 transport,
                 ContextData(),
                 *[ObjectType(ObjectIdentity(oid)) for oid in oids],

@@ -68,6 +68,12 @@ def breaches_of(figures: dict[str, Decimal | None], limits: dict[str, Decimal]) 
     ]
 
 
+class InvalidReading(RuleViolation):
+    """A reading's figures or time do not fit (the API answers 400 with the code)."""
+
+    http_status = 400
+
+
 @dataclass
 class Recorded:
     reading: SwitchReading
@@ -78,16 +84,16 @@ class Recorded:
 def check_figures(figures: dict[str, Decimal | None], measured_at: dt.datetime, now: dt.datetime):
     """Refuse figures outside 0 … 100, a reading without any figure, a naive or future time."""
     if measured_at.tzinfo is None:
-        raise RuleViolation(_("Give the time zone of measured_at."), code="no_offset")
+        raise InvalidReading(_("Give the time zone of measured_at."), code="no_offset")
     if measured_at > now + MAX_SKEW:
-        raise RuleViolation(
+        raise InvalidReading(
             _("The reading's time lies in the future."), code="measured_at_in_future"
         )
     if all(value is None for value in figures.values()):
-        raise RuleViolation(_("The reading has no figure."), code="reading_empty")
+        raise InvalidReading(_("The reading has no figure."), code="reading_empty")
     for metric, value in figures.items():
         if value is not None and not Decimal(0) <= value <= HUNDRED:
-            raise RuleViolation(
+            raise InvalidReading(
                 _("%(metric)s must lie between 0 and 100.") % {"metric": metric},
                 code="percent_out_of_range",
             )

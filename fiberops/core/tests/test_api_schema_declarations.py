@@ -87,6 +87,8 @@ def test_success_statuses_are_the_real_ones(schema):
     # an answer and a signature are new records (R-SITE-3, R-SITE-6)
     assert success.pop("/api/v1/work-orders/{order_pk}/satisfaction/") == {"201"}
     assert success.pop("/api/v1/work-orders/{order_pk}/signature/") == {"201"}
+    # a switch reading is a new record of the time series (R-INS-3, issue 10)
+    assert success.pop("/api/v1/switches/{code}/readings/") == {"201"}
     assert {path: codes for path, codes in success.items() if codes != {"200"}} == {}
 
 

@@ -1,0 +1,89 @@
+"""Reads of switches and their readings (R-INS-3, R-KPI-2), scoped by `visible_to`; shared by
+the API, the pages and the report."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+
+from fiberops.core.clock import SHANGHAI
+from fiberops.inspections.switch_models import SwitchBreach, SwitchReading
+from fiberops.network.models import Switch
+
+
+def switches_for(user, *, grid: str | None = None, breached: bool | None = None) -> QuerySet:
+    """Switches `user` may see, with their health, latest reading and grid in the same query."""
+    queryset = Switch.objects.visible_to(user).select_related(
+        "grid", "health", "health__latest_reading"
+    )
+    if grid:
+        queryset = queryset.filter(grid__code=grid)
+    if breached is not None:
+        queryset = (
+            queryset.filter(health__is_breached=True)
+            if breached
+            else queryset.exclude(health__is_breached=True)
+        )
+    return queryset.order_by("code")
+
+
+def recent_readings(switch: Switch, *, limit: int) -> list[SwitchReading]:
+    return list(switch.readings.order_by("-measured_at", "-id")[:limit])
+
+
+def readings_since(switches: list[Switch], since: dt.datetime) -> dict[int, list[SwitchReading]]:
+    """switch id → its readings since `since`, oldest first, in one query."""
+    by_switch: dict[int, list[SwitchReading]] = defaultdict(list)
+    for reading in SwitchReading.objects.filter(
+        switch__in=[s.pk for s in switches], measured_at__gte=since
+    ).order_by("measured_at", "id"):
+        by_switch[reading.switch_id].append(reading)
+    return by_switch
+
+
+def breaches_of_switch(switch: Switch, *, limit: int = 50) -> list[SwitchBreach]:
+    return list(
+        SwitchBreach.objects.filter(switch=switch)
+        .select_related("reading", "order")
+        .order_by("-reading__measured_at", "-id")[:limit]
+    )
+
+
+def breaches_by_month(user, *, since: dt.datetime, until: dt.datetime) -> list[dict]:
+    """Switch breaches per month (Shanghai) and grid (R-KPI-2): readings over a threshold, the
+    switches concerned, and the breached figures by metric, in the user's scope."""
+    switches = Switch.objects.visible_to(user)
+    rows = (
+        SwitchBreach.objects.filter(
+            switch__in=switches.values("pk"),
+            reading__measured_at__gte=since,
+            reading__measured_at__lt=until,
+        )
+        .annotate(month=TruncMonth("reading__measured_at", tzinfo=SHANGHAI))
+        .values("month", "switch__grid__code", "switch__grid__name", "metric")
+        .annotate(
+            breaches=Count("id"),
+            readings=Count("reading", distinct=True),
+            switches=Count("switch", distinct=True),
+        )
+        .order_by("month", "switch__grid__code", "metric")
+    )
+    table: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["month"].date(), row["switch__grid__code"])
+        entry = table.setdefault(
+            key,
+            {
+                "month": key[0],
+                "grid": key[1],
+                "grid_name": row["switch__grid__name"],
+                "bandwidth_pct": 0,
+                "cpu_pct": 0,
+                "mem_pct": 0,
+                "switches": 0,
+            },
+        )
+        entry[row["metric"]] += row["breaches"]
+        entry["switches"] = max(entry["switches"], row["switches"])
+    return list(table.values())
