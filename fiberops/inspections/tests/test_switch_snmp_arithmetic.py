@@ -39,5 +39,6 @@ def test_R_INS_3_utilisation_across_a_64_bit_wrap():
 
 
 def test_R_INS_3_no_utilisation_without_a_speed():
-    kwargs = dict(in_before=0, in_after=1, out_before=0, out_after=1, seconds=1, bits=64)
+    kwargs = {"in_before": 0, "in_after": 1, "out_before": 0, "out_after": 1, "seconds": 1}
+    kwargs["bits"] = 64
     assert utilisation_pct(speed=0, speed_unit_bps=1, **kwargs) is None
