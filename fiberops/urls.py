@@ -35,6 +35,7 @@ urlpatterns = [
     path("m/", include("fiberops.mobile.urls")),
     path("kpis/", include("fiberops.reporting.urls")),
     path("photos/", include("fiberops.onsite.urls")),
+    path("switches/", include("fiberops.inspections.switch_urls")),
     path("", include("fiberops.dispatch.urls")),
     path("", include("fiberops.workorders.urls")),
     *auth_urlpatterns,

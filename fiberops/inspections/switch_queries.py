@@ -87,3 +87,41 @@ def breaches_by_month(user, *, since: dt.datetime, until: dt.datetime) -> list[d
         entry[row["metric"]] += row["breaches"]
         entry["switches"] = max(entry["switches"], row["switches"])
     return list(table.values())
+
+
+def daily_maxima(switches: list[Switch], *, since: dt.datetime) -> dict[int, list]:
+    """switch id → [(Shanghai day, {metric: the day's highest value})], oldest first, in one
+    query: the charts show 30 points per figure however often the switch is polled."""
+    from django.db.models import Max
+    from django.db.models.functions import TruncDate
+
+    rows = (
+        SwitchReading.objects.filter(switch__in=[s.pk for s in switches], measured_at__gte=since)
+        .annotate(day=TruncDate("measured_at", tzinfo=SHANGHAI))
+        .values("switch_id", "day")
+        .annotate(
+            bandwidth_pct=Max("bandwidth_pct"), cpu_pct=Max("cpu_pct"), mem_pct=Max("mem_pct")
+        )
+        .order_by("switch_id", "day")
+    )
+    out: dict[int, list] = defaultdict(list)
+    for row in rows:
+        out[row["switch_id"]].append(
+            (
+                row["day"],
+                {
+                    "bandwidth_pct": row["bandwidth_pct"],
+                    "cpu_pct": row["cpu_pct"],
+                    "mem_pct": row["mem_pct"],
+                },
+            )
+        )
+    return out
+
+
+def breaches_of_order(order) -> list[SwitchBreach]:
+    return list(
+        SwitchBreach.objects.filter(order=order)
+        .select_related("reading", "switch")
+        .order_by("reading__measured_at", "id")
+    )
