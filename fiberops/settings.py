@@ -322,6 +322,8 @@ SWITCH_POLL_SAMPLE_SECONDS = env_decimal("SWITCH_POLL_SAMPLE_SECONDS", "10", low
 SWITCH_POLL_TIMEOUT_SECONDS = env_decimal("SWITCH_POLL_TIMEOUT_SECONDS", "2", low="0.1", high="60")
 SWITCH_POLL_RETRIES = env_int("SWITCH_POLL_RETRIES", 1, minimum=0, maximum=5)
 SWITCH_POLL_CONCURRENCY = env_int("SWITCH_POLL_CONCURRENCY", 200, minimum=1, maximum=5000)
+# The demo's snmpsim agent (`make demo`) listens on 127.0.0.1 at this port.
+DEMO_SNMP_PORT = env_int("DEMO_SNMP_PORT", 16161, minimum=1, maximum=65535)
 
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
 # Images with more pixels than this are refused from their header, before decoding (40 MP).

@@ -47,6 +47,7 @@ from fiberops.demo.data import (
     GridSpec,
 )
 from fiberops.demo.plans import City, OrderPlan, OrderPlanner, borrow_reason, planned
+from fiberops.demo.switches import create_switches
 from fiberops.dispatch.actions import record_contact_attempt
 from fiberops.network.labels import label_payload
 from fiberops.network.models import SplitterBox, SplitterPort
@@ -155,6 +156,10 @@ class DemoBuilder:
         plans = OrderPlanner(self.rng, self.now, city).plan_all(ORDER_COUNT)
         self.report(f"planned {len(plans)} work orders")
         self.perform_plans(plans, on_first_slice)
+        # Switches and 30 days of their readings (issue 10); the hot ones open rectification
+        # orders through the breach rule.
+        switches, readings = create_switches(self.rng, self.now, list(self.grids.values()))
+        self.report(f"switches: {switches}, readings: {readings}")
 
     def build_city(self) -> City:
         self.create_organisation()
