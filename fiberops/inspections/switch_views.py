@@ -75,6 +75,7 @@ def switch_list(request):
             "grid": grid,
             "breached": breached,
             "limits": limits,
+            "limit_text": {str(metric): f"{value:g}%" for metric, value in limits.items()},
             "can_report": may(request.user, "switch.report"),
         },
     )
