@@ -10,9 +10,10 @@ open two orders. `record_poll` does the same for a poll's answer and notes an un
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -58,7 +59,9 @@ class Breach:
         return {"metric": self.metric, "value": str(self.value), "threshold": str(self.threshold)}
 
 
-def breaches_of(figures: dict[str, Decimal | None], limits: dict[str, Decimal]) -> list[Breach]:
+def breaches_of(
+    figures: Mapping[str, Decimal | None], limits: Mapping[str, Decimal]
+) -> list[Breach]:
     """The figures at or over their threshold: the standard says *below* (R-INS-3), so exactly
     70.0 % is a breach and 69.9 % is not. Pure."""
     return [
@@ -81,7 +84,9 @@ class Recorded:
     order_id: int | None
 
 
-def check_figures(figures: dict[str, Decimal | None], measured_at: dt.datetime, now: dt.datetime):
+def check_figures(
+    figures: Mapping[str, Decimal | None], measured_at: dt.datetime, now: dt.datetime
+) -> None:
     """Refuse figures outside 0 … 100, a reading without any figure, a naive or future time."""
     if measured_at.tzinfo is None:
         raise InvalidReading(_("Give the time zone of measured_at."), code="no_offset")
@@ -112,7 +117,7 @@ def record_reading(
     """Store one reading and act on its breaches (R-INS-3). `actor` None: the poller."""
     if actor is not None:
         require(actor, "switch.reading.post")
-    figures = {
+    figures: dict[str, Decimal | None] = {
         Metric.BANDWIDTH: bandwidth_pct,
         Metric.CPU: cpu_pct,
         Metric.MEMORY: mem_pct,
@@ -150,7 +155,7 @@ def _record(switch, actor, measured_at, figures, source, limits) -> Recorded:
 def _rectify(switch: Switch, health: SwitchHealth, reading, found: list[Breach], actor):
     data = [breach.as_data() for breach in found]
     order = None
-    if health.open_order_id is not None:
+    if health.open_order is not None:
         order = workorders.join_rectification_order(
             health.open_order,
             actor=actor,
@@ -222,7 +227,7 @@ def target_for(switch: Switch) -> snmp.Target:
 
 
 def poll_settings(**overrides) -> snmp.PollSettings:
-    values = {
+    values: dict[str, Any] = {
         "interval_s": float(settings.SWITCH_POLL_SAMPLE_SECONDS),
         "timeout_s": float(settings.SWITCH_POLL_TIMEOUT_SECONDS),
         "retries": settings.SWITCH_POLL_RETRIES,
@@ -286,7 +291,7 @@ def record_poll(
             health.save(update_fields=["last_polled_at", "is_unreachable", "unreachable_reason"])
         return None
     measured_at = dt.datetime.fromtimestamp(result.measured_at, tz=dt.UTC)
-    figures = {
+    figures: dict[str, Decimal | None] = {
         Metric.BANDWIDTH: result.bandwidth_pct,
         Metric.CPU: result.cpu_pct,
         Metric.MEMORY: result.mem_pct,
@@ -369,7 +374,7 @@ def import_readings(text: str, *, actor: User | None) -> int:
                 % {"row": row_number},
                 row=row_number,
             )
-        figures = {
+        figures: dict[str, Decimal | None] = {
             Metric.BANDWIDTH: _decimal(cells[2], row_number, "bandwidth_pct"),
             Metric.CPU: _decimal(cells[3], row_number, "cpu_pct"),
             Metric.MEMORY: _decimal(cells[4], row_number, "mem_pct"),

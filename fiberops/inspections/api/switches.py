@@ -2,6 +2,9 @@
 reading, and readings pushed by a network-management system — thin callers of
 `inspections.switch_actions` and `inspections.switch_queries`."""
 
+from decimal import Decimal
+from typing import cast
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -15,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fiberops.accounts.models import User
 from fiberops.accounts.permissions import REFUSALS, may
 from fiberops.core.api import (
     IDEMPOTENCY_KEY_HEADER,
@@ -30,14 +34,23 @@ from fiberops.inspections.switch_models import ReadingSource
 from fiberops.inspections.switch_queries import recent_readings, switches_for
 from fiberops.network.models import Switch
 
-PERCENT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
+
+def percent_field() -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        allow_null=True,
+        required=False,
+    )
 
 
 class ReadingInSerializer(serializers.Serializer):
     measured_at = ShanghaiDateTimeField()
-    bandwidth_pct = serializers.DecimalField(**PERCENT, allow_null=True, required=False)
-    cpu_pct = serializers.DecimalField(**PERCENT, allow_null=True, required=False)
-    mem_pct = serializers.DecimalField(**PERCENT, allow_null=True, required=False)
+    bandwidth_pct = percent_field()
+    cpu_pct = percent_field()
+    mem_pct = percent_field()
 
 
 class BreachSerializer(serializers.Serializer):
@@ -58,7 +71,7 @@ class ReadingSerializer(serializers.Serializer):
     bandwidth_pct = serializers.FloatField(allow_null=True)
     cpu_pct = serializers.FloatField(allow_null=True)
     mem_pct = serializers.FloatField(allow_null=True)
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment] # the reading's, not DRF's
     is_breach = serializers.BooleanField()
 
 
@@ -114,7 +127,7 @@ class SwitchDetailSerializer(SwitchSerializer):
 
     @extend_schema_field(ReadingSerializer(many=True))
     def get_readings(self, switch) -> list:
-        return ReadingSerializer(recent_readings(switch, limit=48), many=True).data
+        return list(ReadingSerializer(recent_readings(switch, limit=48), many=True).data)
 
 
 def _health_of(switch):
@@ -188,7 +201,7 @@ class SwitchReadingsView(IdempotentWritesMixin, APIView):
         data = payload.validated_data
         recorded = record_reading(
             switch,
-            actor=request.user,
+            actor=cast(User, request.user),  # signed in: `may` refused anonymous users
             measured_at=data["measured_at"],
             bandwidth_pct=data.get("bandwidth_pct"),
             cpu_pct=data.get("cpu_pct"),
