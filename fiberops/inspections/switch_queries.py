@@ -54,19 +54,15 @@ def breaches_by_month(user, *, since: dt.datetime, until: dt.datetime) -> list[d
     """Switch breaches per month (Shanghai) and grid (R-KPI-2): readings over a threshold, the
     switches concerned, and the breached figures by metric, in the user's scope."""
     switches = Switch.objects.visible_to(user)
+    breaches = SwitchBreach.objects.filter(
+        switch__in=switches.values("pk"),
+        reading__measured_at__gte=since,
+        reading__measured_at__lt=until,
+    )
     rows = (
-        SwitchBreach.objects.filter(
-            switch__in=switches.values("pk"),
-            reading__measured_at__gte=since,
-            reading__measured_at__lt=until,
-        )
-        .annotate(month=TruncMonth("reading__measured_at", tzinfo=SHANGHAI))
+        breaches.annotate(month=TruncMonth("reading__measured_at", tzinfo=SHANGHAI))
         .values("month", "switch__grid__code", "switch__grid__name", "metric")
-        .annotate(
-            breaches=Count("id"),
-            readings=Count("reading", distinct=True),
-            switches=Count("switch", distinct=True),
-        )
+        .annotate(breaches=Count("id"))
         .order_by("month", "switch__grid__code", "metric")
     )
     table: dict[tuple, dict] = {}
@@ -85,7 +81,14 @@ def breaches_by_month(user, *, since: dt.datetime, until: dt.datetime) -> list[d
             },
         )
         entry[row["metric"]] += row["breaches"]
-        entry["switches"] = max(entry["switches"], row["switches"])
+    # switches over threshold per month and grid, whatever the figure: a second aggregate
+    for row in (
+        breaches.annotate(month=TruncMonth("reading__measured_at", tzinfo=SHANGHAI))
+        .values("month", "switch__grid__code")
+        .annotate(switches=Count("switch", distinct=True))
+        .order_by()
+    ):
+        table[(row["month"].date(), row["switch__grid__code"])]["switches"] = row["switches"]
     return list(table.values())
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from fiberops.inspections.tests.switch_helpers import make_switch, read
+from fiberops.inspections.tests.switch_helpers import AT, make_switch, read
 from fiberops.testing import make_world
 from fiberops.workorders.models import WorkOrder
 
@@ -84,16 +84,22 @@ def test_R_INS_3_the_order_page_shows_the_readings_that_caused_it(world):
 
 def test_R_KPI_2_the_breaches_report_counts_per_month_and_grid_with_csv_and_xlsx(world):
     switch = make_switch(world.grid)
-    read(switch, bw="80", cpu="55", at=recent())
-    read(switch, bw="81", at=recent() + dt.timedelta(minutes=1))
+    read(switch, bw="80", cpu="55", at=AT)
+    read(switch, bw="81", at=AT + dt.timedelta(minutes=1))
+    read(make_switch(world.grid, "SW-MEM"), mem="65", at=AT)  # another switch, another figure
+    read(make_switch(world.grid, "SW-OCT"), mem="65", at=AT - dt.timedelta(days=30))  # October
     client = signed_in(world.manager)
-    page = client.get("/switches/report/")
+    page = client.get("/switches/report/?from=2026-11&to=2026-11")
     assert page.status_code == 200
-    text = client.get("/switches/report/?format=csv").content.decode("utf-8-sig")
+    text = client.get("/switches/report/?from=2026-11&to=2026-11&format=csv").content
+    text = text.decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert len(lines) == 2
-    assert lines[1].split(",")[1:] == ["WH-01", world.grid.name, "1", "2", "1", "0"]
-    book = load_workbook(io.BytesIO(client.get("/switches/report/?format=xlsx").content))
+    assert lines[1].startswith("2026-11,")
+    assert lines[1].split(",")[1:] == ["WH-01", world.grid.name, "2", "2", "1", "1"]
+    book = load_workbook(
+        io.BytesIO(client.get("/switches/report/?from=2026-11&to=2026-11&format=xlsx").content)
+    )
     rows = list(book.active.iter_rows(values_only=True))
-    assert rows[1][1:] == ("WH-01", world.grid.name, 1, 2, 1, 0)
+    assert rows[1][1:] == ("WH-01", world.grid.name, 2, 2, 1, 1)
     assert signed_in(world.technician_user).get("/switches/report/").status_code == 403
