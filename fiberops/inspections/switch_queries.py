@@ -82,13 +82,14 @@ def breaches_by_month(user, *, since: dt.datetime, until: dt.datetime) -> list[d
         )
         entry[row["metric"]] += row["breaches"]
     # switches over threshold per month and grid, whatever the figure: a second aggregate
-    for row in (
+    for counted in (
         breaches.annotate(month=TruncMonth("reading__measured_at", tzinfo=SHANGHAI))
         .values("month", "switch__grid__code")
         .annotate(switches=Count("switch", distinct=True))
         .order_by()
     ):
-        table[(row["month"].date(), row["switch__grid__code"])]["switches"] = row["switches"]
+        key = (counted["month"].date(), counted["switch__grid__code"])
+        table[key]["switches"] = counted["switches"]
     return list(table.values())
 
 
