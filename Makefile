@@ -3,15 +3,16 @@ PYTHON ?= python3.12
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+DEMO_SNMP_PORT ?= 16161
 # Tests marked postgres_only (row-locking races) need PostgreSQL; on SQLite they are deselected.
 PYTEST_MARKS := $(if $(findstring postgres,$(DATABASE_URL)),,-m "not postgres_only")
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo serve test lint typecheck pytest bench bench-dispatch lock messages clean static-vendor
+.PHONY: demo serve test lint typecheck pytest bench bench-dispatch bench-snmp lock messages clean static-vendor
 
 # Settings default to production (DEBUG off, SECRET_KEY required: docs/deploy.md); the demo and
 # the developer's own commands run with DEBUG on. Tests use fiberops/settings_test.py.
-demo messages bench bench-dispatch: export DEBUG = 1
+demo messages bench bench-dispatch bench-snmp: export DEBUG = 1
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,19 +44,24 @@ DEMO_READY := var/demo.ready
 demo: venv
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
-	@rm -f $(DEMO_READY); loader= server= clock=; \
-	stop() { trap - INT TERM EXIT; kill -TERM $$loader $$server $$clock 2>/dev/null; wait; }; \
+	@rm -f $(DEMO_READY); loader= server= clock= agent= poller=; \
+	stop() { trap - INT TERM EXIT; kill -TERM $$loader $$server $$clock $$agent $$poller 2>/dev/null; wait; }; \
 	trap 'stop; exit 130' INT; trap 'stop; exit 143' TERM; trap stop EXIT; \
-	$(PY) manage.py load_demo --ready-file $(DEMO_READY) & loader=$$!; \
+	mkdir -p -m 777 var/snmpsim-cache; \
+	$(PY) -m fiberops.inspections.snmp_agent --data-dir=fiberops/inspections/snmpdata \
+	  --cache-dir=var/snmpsim-cache --agent-udpv4-endpoint=127.0.0.1:$(DEMO_SNMP_PORT) \
+	  --logging-method=null & agent=$$!; \
+	DEMO_SNMP_PORT=$(DEMO_SNMP_PORT) $(PY) manage.py load_demo --ready-file $(DEMO_READY) & loader=$$!; \
 	while [ ! -e $(DEMO_READY) ]; do \
 	  kill -0 $$loader 2>/dev/null || { wait $$loader; exit 1; }; sleep 0.2; \
 	done; \
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT) & server=$$!; \
 	PORT=$(PORT) $(PY) manage.py demo_logins; \
-	echo "FiberOps on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, the loading and the SLA clock)"; \
+	echo "FiberOps on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, the loading, the SLA clock, the SNMP agent and the switch poller)"; \
 	while kill -0 $$loader 2>/dev/null; do kill -0 $$server 2>/dev/null || exit 1; sleep 0.5; done; \
 	wait $$loader || { echo "load_demo failed (see above)" >&2; exit 1; }; loader=; \
 	$(PY) manage.py run_sla_clock --loop --interval 30 & clock=$$!; \
+	$(PY) manage.py poll_switches --loop --interval 300 & poller=$$!; \
 	wait $$server
 
 ## make serve — the production way on this machine (docs/deploy.md): migrate, collect static files,
@@ -98,6 +104,11 @@ bench: venv
 ## minutes; the data in ../shared/bench/solomon), then the synthetic city day (60 technicians, 600
 ## jobs) planned by PyVRP and by the greedy baseline, and urgent insertions. A subset or shorter
 ## runs: make bench-dispatch BENCH_DISPATCH_ARGS="--instances C1,R101 --time-limit 2".
+## make bench-snmp — one SNMP poll of 10,000 switches served by snmpsim (issue 10; goal: within
+## 5 minutes), storing the readings with the breach rule; docs/benchmarks.md "Switch poll".
+bench-snmp: venv
+	$(PY) manage.py bench_snmp_poll --switches 10000 --database-url sqlite:///var/bench-snmp.sqlite3
+
 bench-dispatch: venv
 	$(PY) manage.py bench_dispatch $(BENCH_DISPATCH_ARGS)
 

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from fiberops.dispatch.api.plans import BookingWindowsView, DayPlanView, UrgentInsertView
 from fiberops.dispatch.api.views import CallCustomerView, ContactAttemptViewSet, SuggestionsView
+from fiberops.inspections.api.switches import SwitchReadingsView, SwitchViewSet
 from fiberops.inspections.api.views import (
     DiscrepancyFixView,
     DiscrepancyListView,
@@ -65,6 +66,7 @@ router.register(r"work-orders/(?P<order_pk>[0-9]+)/signature", SignatureView, ba
 router.register(r"work-orders/(?P<order_pk>[0-9]+)/sign-off", SignOffViewSet, basename="sign-off")
 router.register("grids", GridViewSet, basename="grid")
 router.register("technicians", TechnicianViewSet, basename="technician")
+router.register("switches", SwitchViewSet, basename="switch")
 router.register("kpis/fulfilment", FulfilmentViewSet, basename="kpi-fulfilment")
 urlpatterns = [
     path("me/queue/", MyQueueView.as_view(), name="my-queue"),
@@ -126,5 +128,6 @@ urlpatterns = [
     ),
     path("discrepancies/", DiscrepancyListView.as_view(), name="discrepancies"),
     path("discrepancies/<int:pk>/fix/", DiscrepancyFixView.as_view(), name="discrepancy-fix"),
+    path("switches/<str:code>/readings/", SwitchReadingsView.as_view(), name="switch-readings"),
     *router.urls,
 ]

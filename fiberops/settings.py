@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
         "DiscrepancyStatusEnum": "fiberops.inspections.models.DiscrepancyStatus",
         # the work order's status keeps its name beside the discrepancy's
         "StatusEnum": "fiberops.workorders.states.Status",
+        "SwitchKindEnum": "fiberops.network.models.SwitchKind",
+        "SwitchStateEnum": "fiberops.network.models.SwitchState",
     },
 }
 
@@ -313,6 +315,22 @@ IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 API_MAX_BODY_BYTES = 1024 * 1024
 
 # Photo evidence (R-PHO-1..5, fiberops/onsite). Larger photos are refused (413).
+# --- switch readings (issue 10, R-INS-3; docs/switches.md) ----------------------------------
+# The standard: utilisation must stay *below* these; a reading at or over one is a breach.
+SWITCH_BANDWIDTH_THRESHOLD_PCT = env_decimal(
+    "SWITCH_BANDWIDTH_THRESHOLD_PCT", "70", low="1", high="100"
+)
+SWITCH_CPU_THRESHOLD_PCT = env_decimal("SWITCH_CPU_THRESHOLD_PCT", "50", low="1", high="100")
+SWITCH_MEM_THRESHOLD_PCT = env_decimal("SWITCH_MEM_THRESHOLD_PCT", "60", low="1", high="100")
+# The poller: seconds between the two counter samples, per-request timeout, retries, requests in
+# flight at once.
+SWITCH_POLL_SAMPLE_SECONDS = env_decimal("SWITCH_POLL_SAMPLE_SECONDS", "10", low="0.1", high="300")
+SWITCH_POLL_TIMEOUT_SECONDS = env_decimal("SWITCH_POLL_TIMEOUT_SECONDS", "2", low="0.1", high="60")
+SWITCH_POLL_RETRIES = env_int("SWITCH_POLL_RETRIES", 1, minimum=0, maximum=5)
+SWITCH_POLL_CONCURRENCY = env_int("SWITCH_POLL_CONCURRENCY", 200, minimum=1, maximum=5000)
+# The demo's snmpsim agent (`make demo`) listens on 127.0.0.1 at this port.
+DEMO_SNMP_PORT = env_int("DEMO_SNMP_PORT", 16161, minimum=1, maximum=65535)
+
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
 # Images with more pixels than this are refused from their header, before decoding (40 MP).
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000, minimum=1)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("kpis/", include("fiberops.reporting.urls")),
     path("photos/", include("fiberops.onsite.urls")),
     path("inspections/", include("fiberops.inspections.urls")),
+    path("switches/", include("fiberops.inspections.switch_urls")),
     path("", include("fiberops.dispatch.urls")),
     path("", include("fiberops.workorders.urls")),
     *auth_urlpatterns,

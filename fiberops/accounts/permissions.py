@@ -114,6 +114,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Role.QUALITY_AUDITOR,
         }
     ),
+    # switch readings (R-INS-3): a network-management system pushes them, or an administrator
+    "switch.reading.post": frozenset({Role.INTEGRATION, Role.ADMIN}),
+    # the switch breaches report (R-KPI-2), within the user's scope
+    "switch.report": frozenset(
+        {
+            Role.ADMIN,
+            Role.BRANCH_MANAGER,
+            Role.DISPATCHER,
+            Role.TEAM_LEADER,
+            Role.CS_AGENT,
+            Role.QUALITY_AUDITOR,
+        }
+    ),
 }
 
 #: Messages for refusals, so every caller says the same thing.
@@ -134,6 +147,8 @@ REFUSALS = {
     "inspection.transfer": _("Your role may not transfer findings to another department."),
     "discrepancy.fix": _("Your role may not fix resource discrepancies."),
     "inspection.report": _("Your role may not read inspection reports."),
+    "switch.reading.post": _("Only integrations and administrators send switch readings."),
+    "switch.report": _("Your role may not read the switch breaches report."),
 }
 
 

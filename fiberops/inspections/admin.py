@@ -63,3 +63,7 @@ class DiscrepancyAdmin(ReadOnlyAdmin):
     list_display = ("element_code", "field", "expected", "found", "grid", "status", "recorded_at")
     list_filter = ("status",)
     list_select_related = ("grid",)
+
+
+# --- switch readings (R-INS-3): a separate module, kept apart from the inspection plans' admin ---
+from fiberops.inspections import switch_admin  # noqa: E402, F401

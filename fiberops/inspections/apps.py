@@ -25,3 +25,11 @@ class InspectionsConfig(AppConfig):
         )
         DESCRIBERS[EventKind.INSPECTION_LOGGED] = describe_inspection_event
         DESCRIBERS[EventKind.INSPECTION_TRANSFERRED] = describe_inspection_event
+        # --- switch readings (R-INS-3) ---
+        # The rectification order's page shows the readings that opened or joined it.
+        from fiberops.inspections.switch_views import breach_section
+        from fiberops.workorders.sections import ORDER_PAGE_SECTIONS, OrderPageSection
+
+        ORDER_PAGE_SECTIONS["switch_breaches"] = OrderPageSection(
+            "inspections/switches/_breach_section.html", breach_section
+        )

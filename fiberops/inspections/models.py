@@ -348,3 +348,6 @@ class DiscrepancyEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.discrepancy_id} {self.kind}"
+
+
+from fiberops.inspections.switch_models import *  # noqa: E402, F403 — the switch readings' models

@@ -36,7 +36,7 @@ from fiberops.sla.choices import DeadlineKind
 from fiberops.workforce.models import Grid, Technician
 from fiberops.workorders import appointments as rules
 from fiberops.workorders import changes, events, gates
-from fiberops.workorders.guards import check_scope, guard_order, require
+from fiberops.workorders.guards import check_scope, guard_order, lock_order, require
 from fiberops.workorders.models import (
     Appointment,
     AppointmentOutcome,
@@ -1456,4 +1456,94 @@ def change_resource(
         locked, actor=actor, at=at, before=before, after=str(new_port), reason=reason
     )
     _copy_fields(locked, order)
+    return locked
+
+
+# --- network rectification from switch breaches (R-INS-3) ---------------------------------------
+
+#: A rectification order takes further breaches until it is completed (or later, or cancelled):
+#: the next breach after that opens a new order.
+RECTIFICATION_DONE = frozenset({Status.COMPLETED, Status.CONFIRMED, *TERMINAL})
+RECTIFICATION_PREFIX = "R"
+
+
+def open_rectification_order(
+    *,
+    actor: User | None,
+    grid: Grid,
+    at: dt.datetime,
+    description: str,
+    switch_code: str,
+    reading_id: int,
+    breaches: list[dict],
+) -> WorkOrder:
+    """Open a network-rectification order (网络整治工单) for a switch whose reading breached a
+    threshold (R-INS-3). Number `R` + Shanghai date + serial (R202611290001). `actor`: who sent the
+    reading (None for the poller). The caller (`inspections.switch_actions`) has checked the
+    role and holds the switch's row lock, which makes "one open order per switch" hold; this runs
+    inside that transaction, so it is not durable (the one exception to the write kernel's rule,
+    docs/switches.md)."""
+    day = local_date(at).strftime("%Y%m%d")
+    prefix = f"{RECTIFICATION_PREFIX}{day}"
+    for _attempt in range(5):
+        last = (
+            WorkOrder.objects.filter(bss_order_no__regex=rf"^{prefix}\d{{4}}$")
+            .order_by("-bss_order_no")
+            .values_list("bss_order_no", flat=True)
+            .first()
+        )
+        number = f"{prefix}{int(last[-4:]) + 1 if last else 1:04d}"
+        try:
+            with transaction.atomic():  # a savepoint: a clash on the number retries
+                order = WorkOrder.objects.create(
+                    bss_order_no=number,
+                    order_type="rectification",
+                    accepted_at=at,
+                    grid=grid,
+                    description=description,
+                    created_by=actor,
+                )
+        except IntegrityError:
+            continue  # another switch's order took the number at the same moment
+        events.order_created(order, actor=actor, at=at, source="switch_breach")
+        events.switch_breach_recorded(
+            order,
+            actor=actor,
+            at=at,
+            switch_code=switch_code,
+            reading_id=reading_id,
+            breaches=breaches,
+            opened=True,
+        )
+        for kind in clocks_at_intake(order.order_type, requires_survey=False):
+            sla.open_deadline(order, kind, order.accepted_at, is_new_order=True)
+        return order
+    raise RuleViolation(_("No free order number; try again."), code="order_number_busy")
+
+
+def join_rectification_order(
+    order: WorkOrder,
+    *,
+    actor: User | None,
+    at: dt.datetime,
+    switch_code: str,
+    reading_id: int,
+    breaches: list[dict],
+) -> WorkOrder | None:
+    """Add a further breach of the switch to its open rectification order (R-INS-3): an event on
+    the order's timeline. Answers None, writing nothing, when the order is no longer open
+    (completed, confirmed, closed or cancelled): the caller opens a new one. Runs inside the
+    caller's transaction, like `open_rectification_order`."""
+    locked = lock_order(order)
+    if locked.status in RECTIFICATION_DONE:
+        return None
+    events.switch_breach_recorded(
+        locked,
+        actor=actor,
+        at=at,
+        switch_code=switch_code,
+        reading_id=reading_id,
+        breaches=breaches,
+        opened=False,
+    )
     return locked

@@ -327,3 +327,30 @@ def inspection_transferred(
         note=reason,
         data={"department": department, "element": element},
     )
+
+
+def switch_breach_recorded(
+    order: WorkOrder,
+    *,
+    actor,
+    at: dt.datetime,
+    switch_code: str,
+    reading_id: int,
+    breaches: list[dict],
+    opened: bool,
+) -> OrderEvent:
+    """A switch reading at or over a threshold (R-INS-3) opened this rectification order
+    (`opened`) or joined it while it was open. `breaches`: [{"metric", "value", "threshold"}]
+    with the figures as strings."""
+    return _create(
+        order,
+        EventKind.SWITCH_BREACH,
+        actor=actor,
+        at=at,
+        data={
+            "switch": switch_code,
+            "reading": reading_id,
+            "breaches": breaches,
+            "opened": opened,
+        },
+    )

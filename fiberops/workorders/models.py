@@ -174,6 +174,7 @@ class EventKind(models.TextChoices):
     CONFIRMATION_SIGNED = "confirmation_signed", _("Confirmation form signed")
     INSPECTION_LOGGED = "inspection_logged", _("Inspection logged")
     INSPECTION_TRANSFERRED = "inspection_transferred", _("Transferred to another department")
+    SWITCH_BREACH = "switch_breach", _("Switch over threshold")
     SLA_WARNING = "sla_warning", _("SLA warning")
     SLA_BREACH = "sla_breach", _("SLA breach")
     CALENDAR_RECALCULATED = "calendar_recalculated", _("Deadline recalculated")

@@ -93,6 +93,8 @@ def test_success_statuses_are_the_real_ones(schema):
     # inspection log lines, transfers and element checks are new records (issue 10)
     for tail in ("log", "transfers", "checks"):
         assert success.pop(f"/api/v1/work-orders/{{order_pk}}/inspection/{tail}/") == {"201"}
+    # a switch reading is a new record of the time series (R-INS-3, issue 10)
+    assert success.pop("/api/v1/switches/{code}/readings/") == {"201"}
     assert {path: codes for path, codes in success.items() if codes != {"200"}} == {}
 
 

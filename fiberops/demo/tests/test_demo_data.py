@@ -119,6 +119,15 @@ def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads
     assert InspectionRound.objects.values("grid").distinct().count() == counts["Grid"]
     assert InspectionLogEntry.objects.exists() and Transfer.objects.count() == 1
     assert set(Discrepancy.objects.values_list("status", flat=True)) == {"open", "fixed"}
+    # Switches with 30 days of readings; the hot ones opened rectification orders (issue 10).
+    from fiberops.inspections.switch_models import SwitchBreach, SwitchHealth, SwitchReading
+    from fiberops.network.models import Switch
+
+    assert Switch.objects.count() == 3 * counts["Grid"]
+    assert SwitchReading.objects.count() >= Switch.objects.count() * 100
+    assert SwitchHealth.objects.filter(is_breached=True).count() == 1
+    assert SwitchBreach.objects.values("order").distinct().count() == 2
+    assert "switches: " in output
 
     ready_file.unlink()
     second_run = StringIO()
