@@ -26,6 +26,8 @@
     queue: null, orders: new Map(), staleSince: null, skewMs: 0, waiting: [], refused: [],
     revealed: new Map(), noteLeft: new Set(), signedOut: false, timeline: null,
     evidence: null, evidenceFor: null,
+    // issue 10: the inspection / rectification shown, and the last answer of each order read
+    inspection: null, inspectionKept: new Map(), rectification: null, rectificationKept: new Map(),
   };
   const $ = (selector) => document.querySelector(selector);
   const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -211,13 +213,13 @@
             ${order.is_second_appointment ? `<span class="badge second">${esc(T.secondAppointment)}</span>` : ""}
             <span class="status">${esc(T.status[order.status] || order.status)}</span></div>
           <div class="no">${esc(order.bss_order_no)}</div>
-          <div class="who">${esc(order.customer && order.customer.name)} · ${esc(order.customer && order.customer.phone)}</div>
-          <div class="addr">${esc(order.customer && order.customer.address)}</div>
+          ${order.customer ? `<div class="who">${esc(order.customer.name)} · ${esc(order.customer.phone)}</div>
+          <div class="addr">${esc(order.customer.address)}</div>` : `<div class="addr">${esc(order.description)}</div>`}
           ${appointment ? `<div class="appt">${esc(T.appointment)} ${esc(windowText(appointment))}</div>` : ""}
           <ul class="deadlines">${openDeadlines(order).map((d) => `<li class="sla-${esc(d.state)}">${esc(T.deadlineKind[d.kind] || d.kind)} ${esc(fill(T.due, { time: when(d.due_at) }))}</li>`).join("")}</ul>
           ${waiting ? `<div class="waiting">${esc(fill(T.pending, { n: waiting }))}</div>` : ""}
         </a>
-        ${OPEN.includes(order.status) ? `<button class="call" data-do="call" data-id="${order.id}" aria-label="${esc(T.action.call)}" ${navigator.onLine ? "" : "disabled"}>☎</button>` : ""}
+        ${OPEN.includes(order.status) && order.customer ? `<button class="call" data-do="call" data-id="${order.id}" aria-label="${esc(T.action.call)}" ${navigator.onLine ? "" : "disabled"}>☎</button>` : ""}
       </article>`;
     });
     $("#screen").innerHTML = staleNote() + (cards.length ? cards.join("") : `<p class="center muted">${esc(T.empty)}</p>`) +
@@ -273,7 +275,7 @@
     if (pendingAppointment && ["appointed", "en_route"].includes(status)) add("reschedule", T.action.reschedule);
     if (allowed.includes("rework")) add("rework", T.action.rework, true);
     if (OPEN.includes(status)) {
-      add("contact", T.action.contact);
+      if (order.customer) add("contact", T.action.contact); // inspections have nobody to call
       add("handover", T.action.handover);
     }
     if (allowed.includes("return")) add("return", T.action.return);
@@ -303,7 +305,7 @@
       ${order.description ? `<p>${esc(order.description)}</p>` : ""}
       ${order.requires_survey ? `<p class="${order.survey_completed_at ? "" : "warn"}">${esc(order.survey_completed_at ? fill(T.surveyDone, { time: when(order.survey_completed_at) }) : T.surveyNeeded)}</p>` : ""}
     </section>`);
-    sections.push(`<section><h2>${esc(T.customer)}</h2>
+    if (order.customer) sections.push(`<section><h2>${esc(T.customer)}</h2>
       <p>${esc(revealed ? revealed.name : customer.name)}</p>
       <p>${esc(T.phone)}：${phone}</p>
       <p>${esc(T.address)}：${esc(revealed ? revealed.address : customer.address)}</p>
@@ -350,6 +352,8 @@
         <button class="primary" data-do="appoint" data-id="${order.id}">${esc(T.bookSecond)}</button></div></section>`);
     }
     if (hasEvidence(order)) sections.push(evidenceSection(order));
+    if (order.order_type === "inspection") sections.push(inspectionSection(order));
+    if (order.order_type === "rectification") sections.push(rectificationSection(order));
     if (waiting.length) {
       sections.push(`<section class="waiting"><h2>${esc(T.pendingHere)}</h2><ul>${waiting.map((item) => `<li>${esc(item.label)} · ${esc(hm(item.occurred_at))}</li>`).join("")}</ul></section>`);
     }
@@ -647,6 +651,218 @@
     },
   };
 
+  // ---- inspection and rectification orders (issue 10) ----------------------------------------
+  /** Element fields a technician may correct, by element kind (the API's `recorded` keys). */
+  const METRICS = ["bandwidth_pct", "cpu_pct", "mem_pct"];
+  const inspectionPath = (order, path = "") => `${API}work-orders/${order.id}/inspection/${path}`;
+
+  /** The inspection of an order (plan, period, checklist, log, transfers, elements), read when
+      the order is shown; kept until the order is left or written to. null: not a planned one. */
+  async function loadInspection(orderId, force = false) {
+    if (!force && state.inspection && state.inspection.id === orderId) return;
+    state.inspection = { id: orderId, data: undefined };
+    let data;
+    try {
+      data = await read(`work-orders/${orderId}/inspection/`);
+    } catch (failure) {
+      data = failure.status === 404 ? null : state.inspectionKept.get(orderId);
+    }
+    if (!state.inspection || state.inspection.id !== orderId) return; // gone elsewhere meanwhile
+    if (data) state.inspectionKept.set(orderId, data);
+    state.inspection = { id: orderId, data: data === undefined ? "failed" : data };
+    rerender();
+  }
+
+  async function inspectionWrite(order, path, body, label) {
+    await Outbox.send({ path: inspectionPath(order, path), body, orderId: order.id, orderNo: order.bss_order_no, label, verb: "inspection" });
+    toast(navigator.onLine ? T.evidence.sending : T.queued);
+    await refreshOutbox();
+    rerender();
+  }
+
+  /** Writes to this order's inspection still in the outbox, with their body. */
+  const waitingInspection = (order, path) => waitingFor(order.id).filter((item) => item.path === inspectionPath(order, path));
+
+  function recordedText(kind, recorded) {
+    return Object.entries(recorded || {}).map(([field, value]) =>
+      `${T.elementField[field] || field} ${field === "state" ? T.portState[value] || value : value}`).join(" · ");
+  }
+
+  function inspectionSection(order) {
+    if (!state.inspection || state.inspection.id !== order.id) loadInspection(order.id);
+    const data = state.inspection && state.inspection.id === order.id ? state.inspection.data : undefined;
+    const title = `<h2>${esc(T.insp.title)}</h2>`;
+    if (data === undefined) return `<section class="inspection">${title}<p class="muted">${esc(T.loading)}</p></section>`;
+    if (data === null) return `<section class="inspection">${title}<p class="muted">${esc(T.insp.notPlanned)}</p></section>`;
+    if (data === "failed") return `<section class="inspection">${title}<p class="muted">${esc(T.needsNetwork)}</p></section>`;
+    const working = OPEN.includes(order.status);
+    const transferable = working || ["completed", "confirmed"].includes(order.status);
+    const parts = [`<section class="inspection">${title}
+      <p class="plan"><b>${esc(data.plan)}</b> <span class="badge">${esc(T.planKind[data.kind] || data.kind)}</span></p>
+      <p>${esc(fill(T.insp.period, { start: data.period_start, end: data.period_end }))} · ${esc(T.insp.grid)} ${esc(data.grid)}</p>
+      <p class="due">${esc(fill(T.due, { time: when(data.due_at) }))}</p>`];
+    // the checklist: each item's latest result, ticked as a log line of kind `checklist`
+    const ticks = waitingInspection(order, "log/").filter((item) => item.body.kind === "checklist");
+    if (data.checklist.length) {
+      const checked = data.checklist.filter((row) => row.is_ok !== null).length;
+      parts.push(`<h3>${esc(T.insp.checklist)} <small>${esc(fill(T.evidence.progress, { done: checked, all: data.checklist.length }))}</small></h3><ul class="insp-checklist">`);
+      for (const row of data.checklist) {
+        const pending = ticks.some((item) => item.body.item_code === row.code);
+        const result = row.is_ok === null ? `<span class="muted">${esc(T.insp.unchecked)}</span>`
+          : `<span class="${row.is_ok ? "ok" : "bad"}">${esc(row.is_ok ? T.insp.ok : T.insp.problem)}</span> <small class="muted">${esc(when(row.checked_at))}</small>`;
+        const tools = working
+          ? `<div class="tools"><button class="small" data-do="insp-ok" data-id="${order.id}" data-item="${esc(row.code)}">${esc(T.insp.ok)}</button>
+             <button class="small" data-do="insp-problem" data-id="${order.id}" data-item="${esc(row.code)}">${esc(T.insp.problem)}</button></div>` : "";
+        parts.push(`<li class="insp-item ${row.is_ok === null ? "" : row.is_ok ? "is-ok" : "is-problem"}" data-item="${esc(row.code)}">
+          <span class="label">${esc(row.label)}</span> ${result}${pending ? ` <span class="waiting">${esc(T.pendingHere)}</span>` : ""}
+          ${row.is_ok === false && row.note ? `<div class="why">${esc(row.note)}</div>` : ""}${tools}</li>`);
+      }
+      parts.push(`</ul>`);
+    }
+    // the resource check / asset inventory: each element confirmed or corrected on site
+    if (data.elements.length) {
+      const checks = waitingInspection(order, "checks/");
+      const done = data.elements.filter((row) => row.is_confirmed !== null).length;
+      parts.push(`<h3>${esc(T.planKind[data.kind] || T.insp.elements)} <small>${esc(fill(T.evidence.progress, { done, all: data.elements.length }))}</small></h3><ul class="insp-elements">`);
+      for (const row of data.elements) {
+        const pending = checks.some((item) => item.body.element_kind === row.kind && item.body.element_code === row.code);
+        const result = row.is_confirmed === null ? `<span class="muted">${esc(T.insp.unchecked)}</span>`
+          : `<span class="${row.is_confirmed ? "ok" : "bad"}">${esc(row.is_confirmed ? T.insp.confirmed : T.insp.corrected)}</span>`;
+        const tools = working
+          ? `<div class="tools"><button class="small" data-do="insp-confirm" data-id="${order.id}" data-kind="${esc(row.kind)}" data-code="${esc(row.code)}">${esc(T.insp.confirm)}</button>
+             <button class="small" data-do="insp-correct" data-id="${order.id}" data-kind="${esc(row.kind)}" data-code="${esc(row.code)}">${esc(T.insp.correct)}</button></div>` : "";
+        parts.push(`<li class="insp-element" data-code="${esc(row.code)}"><b>${esc(T.elementKind[row.kind] || row.kind)} ${esc(row.code)}</b> ${result}${pending ? ` <span class="waiting">${esc(T.pendingHere)}</span>` : ""}
+          <div class="muted">${esc(recordedText(row.kind, row.recorded))}</div>${tools}</li>`);
+      }
+      parts.push(`</ul>`);
+      const open = data.discrepancies.filter((d) => d.status === "open");
+      if (open.length) {
+        parts.push(`<h3>${esc(T.insp.discrepancies)}</h3><ul class="insp-discrepancies">${open.map((d) =>
+          `<li>${esc(T.elementKind[d.element_kind] || d.element_kind)} ${esc(d.element_code)} · ${esc(T.elementField[d.field] || d.field)}：${esc(fill(T.insp.expectedFound, { expected: d.expected, found: d.found }))}</li>`).join("")}</ul>`);
+      }
+    }
+    // the log: what was inspected, replaced, repaired (checklist lines are shown above)
+    const lines = data.log.filter((entry) => entry.kind !== "checklist");
+    parts.push(`<h3>${esc(T.insp.log)}</h3>`);
+    parts.push(lines.length ? `<ul class="insp-log">${lines.map((entry) => `<li data-entry="${entry.id}"><b>${esc(T.logKind[entry.kind] || entry.kind)}</b> ${esc(entry.element_code)}${entry.fault_kind ? ` · ${esc(entry.fault_kind)}` : ""}
+        ${entry.note ? `<div>${esc(entry.note)}</div>` : ""}<small class="muted">${esc(when(entry.recorded_at))} · ${esc(entry.recorded_by)}</small></li>`).join("")}</ul>`
+      : `<p class="muted">${esc(T.insp.noLog)}</p>`);
+    if (working) parts.push(`<button class="small" data-do="insp-log" data-id="${order.id}">${esc(T.insp.addLog)}</button>`);
+    // transfers to other departments (R-ORD-5)
+    parts.push(`<h3>${esc(T.insp.transfers)}</h3>`);
+    parts.push(data.transfers.length ? `<ul class="insp-transfers">${data.transfers.map((t) => `<li><b>${esc(T.department[t.department] || t.department_label)}</b>${t.element_code ? ` · ${esc(t.element_code)}` : ""}
+        <div>${esc(t.reason)}</div><small class="muted">${esc(when(t.transferred_at))} · ${esc(t.transferred_by)}</small></li>`).join("")}</ul>`
+      : `<p class="muted">${esc(T.insp.noTransfers)}</p>`);
+    if (transferable) parts.push(`<button class="small" data-do="insp-transfer" data-id="${order.id}">${esc(T.insp.transfer)}</button>`);
+    parts.push(`</section>`);
+    return parts.join("");
+  }
+
+  const INSPECTION_VERBS = {
+    "insp-ok": (order, button) => {
+      const row = inspectionRow(order, button.dataset.item);
+      return inspectionWrite(order, "log/", { kind: "checklist", item_code: button.dataset.item, is_ok: true },
+        fill(T.insp.tickLabel, { item: row ? row.label : button.dataset.item, result: T.insp.ok }));
+    },
+    "insp-problem": async (order, button) => {
+      const row = inspectionRow(order, button.dataset.item);
+      const label = row ? row.label : button.dataset.item;
+      const values = await ask({ title: `${label}：${T.insp.problem}`, fields: [{ name: "note", label: T.insp.problemNote, type: "textarea", required: true }] });
+      if (values) {
+        await inspectionWrite(order, "log/", { kind: "checklist", item_code: button.dataset.item, is_ok: false, note: values.note },
+          fill(T.insp.tickLabel, { item: label, result: T.insp.problem }));
+      }
+    },
+    "insp-log": async (order) => {
+      const values = await ask({ title: T.insp.addLog, fields: [
+        { name: "kind", label: T.insp.logKindField, type: "select", options: ["inspected", "replaced", "repaired"].map((k) => [k, T.logKind[k]]), value: "inspected" },
+        { name: "element_code", label: T.insp.elementCode, required: true },
+        { name: "fault_kind", label: T.insp.faultKind },
+        { name: "note", label: T.field.note, type: "textarea" }] });
+      if (values) await inspectionWrite(order, "log/", values, `${T.logKind[values.kind]} ${values.element_code}`);
+    },
+    "insp-transfer": async (order) => {
+      const values = await ask({ title: T.insp.transfer, fields: [
+        { name: "department", label: T.insp.department, type: "select", options: Object.entries(T.department), value: "line_centre" },
+        { name: "element_code", label: `${T.insp.elementCode}${T.evidence.optional}` },
+        { ...reasonField, label: T.insp.transferReason }] });
+      if (values) await inspectionWrite(order, "transfers/", values, fill(T.insp.transferLabel, { department: T.department[values.department] }));
+    },
+    "insp-confirm": (order, button) => inspectionWrite(order, "checks/",
+      { element_kind: button.dataset.kind, element_code: button.dataset.code, corrections: [] },
+      `${T.insp.confirm} ${button.dataset.code}`),
+    "insp-correct": async (order, button) => {
+      const data = state.inspection && state.inspection.data;
+      const row = ((data && data.elements) || []).find((e) => e.kind === button.dataset.kind && e.code === button.dataset.code);
+      const fields = Object.keys((row && row.recorded) || {});
+      const values = await ask({ title: `${T.insp.correct} ${button.dataset.code}`,
+        intro: row ? `<p class="muted">${esc(T.insp.recorded)}：${esc(recordedText(row.kind, row.recorded))}</p>` : "",
+        fields: [
+          { name: "field", label: T.insp.field, type: "select", options: fields.map((f) => [f, T.elementField[f] || f]), value: fields[0] },
+          { name: "found", label: T.insp.found, required: true }] });
+      if (values) {
+        await inspectionWrite(order, "checks/", { element_kind: button.dataset.kind, element_code: button.dataset.code, corrections: [values] },
+          `${T.insp.correct} ${button.dataset.code}`);
+      }
+    },
+  };
+
+  function inspectionRow(order, code) {
+    const data = state.inspection && state.inspection.id === order.id && state.inspection.data;
+    return ((data && data.checklist) || []).find((row) => row.code === code);
+  }
+
+  /** A rectification order: the switch and the readings that breached, from the order's own
+      timeline (each breach an event with the metric, value and threshold) and the switch's
+      record. Read online; the last answer is kept in this page's memory. */
+  async function loadRectification(orderId, force = false) {
+    if (!force && state.rectification && state.rectification.id === orderId) return;
+    state.rectification = { id: orderId, data: undefined };
+    let data = state.rectificationKept.get(orderId) || "failed";
+    try {
+      const events = await read(`work-orders/${orderId}/events/`);
+      const breaches = events.filter((event) => event.kind === "switch_breach");
+      const code = breaches.length ? breaches[0].data.switch : null;
+      const device = code ? await read(`switches/${encodeURIComponent(code)}/`).catch(() => null) : null;
+      data = { code, device, breaches };
+      state.rectificationKept.set(orderId, data);
+    } catch (failure) { /* offline: what was read before, if anything */ }
+    if (!state.rectification || state.rectification.id !== orderId) return;
+    state.rectification = { id: orderId, data };
+    rerender();
+  }
+
+  const percent = (value) => (value === null || value === undefined ? T.none : `${Number(value).toFixed(1)}%`);
+
+  function rectificationSection(order) {
+    if (!state.rectification || state.rectification.id !== order.id) loadRectification(order.id);
+    const data = state.rectification && state.rectification.id === order.id ? state.rectification.data : undefined;
+    const title = `<h2>${esc(T.rect.title)}</h2>`;
+    if (data === undefined) return `<section class="rectification">${title}<p class="muted">${esc(T.loading)}</p></section>`;
+    if (data === "failed") return `<section class="rectification">${title}<p class="muted">${esc(T.needsNetwork)}</p></section>`;
+    if (!data.code) return `<section class="rectification">${title}<p class="muted">${esc(T.rect.noBreach)}</p></section>`;
+    const device = data.device;
+    const parts = [`<section class="rectification">${title}<p class="switch"><b>${esc(T.rect.switch)} ${esc(data.code)}</b>${device && device.name ? ` ${esc(device.name)}` : ""}</p>`];
+    if (device) {
+      parts.push(`<p>${esc(T.switchKind[device.kind] || device.kind)} · ${esc(T.insp.grid)} ${esc(device.grid)}${device.uplink_interface ? ` · ${esc(T.rect.uplink)} ${esc(device.uplink_interface)}${device.uplink_to ? ` → ${esc(device.uplink_to)}` : ""}` : ""}</p>`);
+      const latest = device.latest_reading;
+      if (latest) {
+        parts.push(`<p class="latest ${latest.is_breach ? "bad" : "ok"}">${esc(fill(T.rect.latest, { time: when(latest.measured_at) }))}
+          ${METRICS.map((m) => `${esc(T.metric[m])} ${esc(percent(latest[m]))}`).join(" · ")}</p>`);
+      }
+      if (device.is_unreachable) parts.push(`<p class="warn">${esc(T.rect.unreachable)}</p>`);
+    }
+    parts.push(`<h3>${esc(T.rect.breaches)}</h3><table class="breaches"><thead><tr><th>${esc(T.rect.time)}</th><th>${esc(T.rect.metric)}</th><th>${esc(T.rect.value)}</th><th>${esc(T.rect.threshold)}</th></tr></thead><tbody>`);
+    for (const event of data.breaches.slice().reverse()) {
+      for (const breach of event.data.breaches || []) {
+        parts.push(`<tr data-metric="${esc(breach.metric)}"><td>${esc(when(event.occurred_at))}</td><td>${esc(T.metric[breach.metric] || breach.metric)}</td>
+          <td class="bad">${esc(percent(breach.value))}</td><td>${esc(fill(T.rect.below, { value: percent(breach.threshold) }))}</td></tr>`);
+      }
+    }
+    parts.push(`</tbody></table><p class="muted">${esc(T.rect.hint)}</p></section>`);
+    return parts.join("");
+  }
+
   // ---- writes ---------------------------------------------------------------------------------
   async function write(order, verb, body, label) {
     await Outbox.send({ path: `${API}work-orders/${order.id}/${verb}/`, body, orderId: order.id, orderNo: order.bss_order_no, label, verb });
@@ -825,6 +1041,7 @@
     const order = state.orders.get(Number(button.dataset.id));
     if (order && VERBS[button.dataset.do]) await VERBS[button.dataset.do](order);
     else if (order && EVIDENCE_VERBS[button.dataset.do]) await EVIDENCE_VERBS[button.dataset.do](order, button);
+    else if (order && INSPECTION_VERBS[button.dataset.do]) await INSPECTION_VERBS[button.dataset.do](order, button);
   });
   document.addEventListener("change", async (event) => {
     const input = event.target.closest("input[type=file][data-photo]");
@@ -848,6 +1065,8 @@
     state.timeline = null;
     state.evidence = null;
     state.evidenceFor = null;
+    state.inspection = null;
+    state.rectification = null;
     show();
   });
   window.addEventListener("online", async () => {
@@ -858,6 +1077,11 @@
   setInterval(tick, 1000);
 
   Outbox.on(async (event) => {
+    if (event.type === "applied" && event.item.verb === "inspection") {
+      await refreshOutbox();
+      if (route().order === event.item.orderId) return loadInspection(event.item.orderId, true);
+      return;
+    }
     if (event.type === "applied" && event.item.verb === "evidence") {
       await refreshOutbox();
       if (route().order === event.item.orderId) {

@@ -83,7 +83,7 @@ window.STRINGS = {
       met_late: "超时达成", void: "已作废", paused: "已暂停",
     },
     deadlineKind: {
-      response: "响应", contact: "联系客户", survey: "勘察", install: "装机", repair: "修复",
+      response: "响应", contact: "联系客户", survey: "勘察", install: "装机", repair: "修复", inspection: "巡检",
     },
     outcome: {
       pending: "待上门", kept: "准时履约", kept_late: "迟到履约", broken: "爽约",
@@ -138,6 +138,36 @@ window.STRINGS = {
       partner: "同行人员工号", blocking: "完工前还差 {n} 项", ready: "所有现场记录已齐，可以完工",
       photoMissing: "缺少照片：{kind}", photoFlagged: "照片{kind}：{flags}", sending: "正在提交…",
     },
+    // inspection and rectification orders (issue 10)
+    insp: {
+      title: "巡检任务", notPlanned: "此工单不属于巡检计划，没有检查项", period: "周期 {start} 至 {end}",
+      grid: "网格", checklist: "检查项", unchecked: "未检查", ok: "正常", problem: "有问题",
+      problemNote: "问题描述", tickLabel: "{item}：{result}", elements: "核查元素",
+      confirmed: "与记录一致", corrected: "已更正", confirm: "一致", correct: "更正",
+      recorded: "系统记录", field: "更正项", found: "现场实际", discrepancies: "待处理的差异",
+      expectedFound: "记录 {expected}，现场 {found}", log: "巡检记录", noLog: "暂无记录",
+      addLog: "添加巡检记录", logKindField: "记录类型", elementCode: "设备/元素编码",
+      faultKind: "故障类型（修复故障时必填）", transfers: "转专业处理", noTransfers: "暂无转出",
+      transfer: "转其他部门", department: "接收部门", transferReason: "转出原因（超出维护范围的问题）",
+      transferLabel: "转{department}",
+    },
+    planKind: {
+      lines_equipment: "线路设备巡检", quarterly: "设备/线路/机房季度检查", switch_monthly: "交换机检查",
+      resource_check: "资源核查", asset_inventory: "资产盘点",
+    },
+    logKind: { checklist: "检查项", inspected: "巡检元素", replaced: "更换设备", repaired: "修复故障" },
+    department: { line_centre: "线路中心", transmission: "传输", power_environment: "动力环境", core_network: "核心网" },
+    elementKind: { splitter_box: "分纤箱", splitter_port: "分光端口" },
+    elementField: { name: "名称", port_count: "端口数", state: "状态" },
+    portState: { free: "空闲", occupied: "占用", faulty: "故障" },
+    rect: {
+      title: "网络整治", switch: "交换机", uplink: "上联", latest: "最新读数（{time}）",
+      unreachable: "交换机最近一次轮询无响应", breaches: "超限读数", time: "时间", metric: "指标",
+      value: "读数", threshold: "标准", below: "< {value}", noBreach: "未找到超限记录",
+      hint: "请到现场排查上述指标超限的原因（如扩容上联、处理异常流量或设备故障），整治后完工。",
+    },
+    metric: { bandwidth_pct: "上联带宽利用率", cpu_pct: "CPU 利用率", mem_pct: "内存利用率" },
+    switchKind: { community: "小区交换机", village: "农村交换机" },
     timeline: "处理记录",
     showTimeline: "查看处理记录",
     eventKind: {
@@ -145,6 +175,7 @@ window.STRINGS = {
       survey_completed: "勘察完成", rescheduled: "改约", reconfirmed: "上门前确认",
       running_late: "告知迟到", customer_absent: "客户不在", reminder: "提醒",
       sla_warning: "时限预警", sla_breach: "时限超时", calendar_recalculated: "时限重算",
+      inspection_logged: "巡检记录", inspection_transferred: "转专业处理", switch_breach: "交换机超限",
     },
     transitionAction: {
       dispatch: "派单", accept: "接单", return: "退单", appoint: "预约", depart: "出发",

@@ -10,7 +10,11 @@ const SHELL_CACHE = "fiberops-shell-" + VERSION;
 const API_CACHE = "fiberops-api";
 const PRECACHE = {{ precache_json|safe }};
 const SHELL_URL = "{{ shell_url }}";
-const CACHED_READS = [/^\/api\/v1\/me\/queue\/$/, /^\/api\/v1\/work-orders\/\d+\/$/];
+// The queue, an order, an inspection order's inspection and a switch (issue 10): no phone in any.
+const CACHED_READS = [
+  /^\/api\/v1\/me\/queue\/$/, /^\/api\/v1\/work-orders\/\d+\/$/,
+  /^\/api\/v1\/work-orders\/\d+\/inspection\/$/, /^\/api\/v1\/switches\/[^/]+\/$/,
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
