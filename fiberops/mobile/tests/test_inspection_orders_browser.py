@@ -59,7 +59,8 @@ def test_R_INS_1_R_ORD_5_a_technician_ticks_logs_and_transfers_an_inspection_on_
     page.wait_for_selector("section.inspection li.insp-item[data-item=clean]")
     text = page.inner_text("section.inspection")
     assert "线路设备巡检" in text and "周期" in text and "截止" in text
-    assert "联系客户" not in page.inner_text("section.actions")  # nobody to call
+    actions = page.inner_text("section.actions")
+    assert "联系客户" not in actions and "预约上门" not in actions  # nobody to call or book
     shot(page, "inspection")
     tap(page, "接单")
     status_of(page, "已接单")

@@ -256,12 +256,13 @@
     if (order.requires_survey && !order.survey_completed_at && ["accepted", "appointed", "en_route", "on_site"].includes(status)) {
       add("survey", T.action.survey, status === "on_site");
     }
-    if (allowed.includes("appoint") && !pendingAppointment && status === "accepted" && !offersSecondBooking(order)) {
+    const visitsCustomer = Boolean(order.customer); // inspections and rectifications: nobody to book
+    if (visitsCustomer && allowed.includes("appoint") && !pendingAppointment && status === "accepted" && !offersSecondBooking(order)) {
       add("appoint", (order.appointments || []).length ? T.bookSecond : T.action.appoint, true);
     }
     const toReconfirm = status === "appointed" && pendingAppointment && !pendingAppointment.reconfirmed_at && !waited.includes("reconfirm");
     if (toReconfirm) add("reconfirm", T.action.reconfirm, true);
-    if (allowed.includes("depart")) add("depart", T.action.depart, status === "appointed" && !toReconfirm);
+    if (allowed.includes("depart")) add("depart", T.action.depart, (status === "appointed" && !toReconfirm) || (!visitsCustomer && status === "accepted"));
     if (allowed.includes("arrive")) add("arrive", T.action.arrive, true);
     if (status === "on_site" && visit && !visit.absent_at && !waited.includes("customer-absent")) add("customer-absent", T.action.customer_absent);
     if (status === "on_site" && visit && visit.absent_at) {
@@ -684,7 +685,7 @@
   const waitingInspection = (order, path) => waitingFor(order.id).filter((item) => item.path === inspectionPath(order, path));
 
   function recordedText(kind, recorded) {
-    return Object.entries(recorded || {}).map(([field, value]) =>
+    return Object.entries(recorded || {}).filter(([, value]) => value !== "").map(([field, value]) =>
       `${T.elementField[field] || field} ${field === "state" ? T.portState[value] || value : value}`).join(" · ");
   }
 
@@ -698,7 +699,7 @@
     const working = OPEN.includes(order.status);
     const transferable = working || ["completed", "confirmed"].includes(order.status);
     const parts = [`<section class="inspection">${title}
-      <p class="plan"><b>${esc(data.plan)}</b> <span class="badge">${esc(T.planKind[data.kind] || data.kind)}</span></p>
+      <p class="plan"><b>${esc(data.plan)}</b>${data.plan === T.planKind[data.kind] ? "" : ` <span class="badge">${esc(T.planKind[data.kind] || data.kind)}</span>`}</p>
       <p>${esc(fill(T.insp.period, { start: data.period_start, end: data.period_end }))} · ${esc(T.insp.grid)} ${esc(data.grid)}</p>
       <p class="due">${esc(fill(T.due, { time: when(data.due_at) }))}</p>`];
     // the checklist: each item's latest result, ticked as a log line of kind `checklist`
@@ -732,7 +733,7 @@
           ? `<div class="tools"><button class="small" data-do="insp-confirm" data-id="${order.id}" data-kind="${esc(row.kind)}" data-code="${esc(row.code)}">${esc(T.insp.confirm)}</button>
              <button class="small" data-do="insp-correct" data-id="${order.id}" data-kind="${esc(row.kind)}" data-code="${esc(row.code)}">${esc(T.insp.correct)}</button></div>` : "";
         parts.push(`<li class="insp-element" data-code="${esc(row.code)}"><b>${esc(T.elementKind[row.kind] || row.kind)} ${esc(row.code)}</b> ${result}${pending ? ` <span class="waiting">${esc(T.pendingHere)}</span>` : ""}
-          <div class="muted">${esc(recordedText(row.kind, row.recorded))}</div>${tools}</li>`);
+          <div class="muted rec">${esc(recordedText(row.kind, row.recorded))}</div>${tools}</li>`);
       }
       parts.push(`</ul>`);
       const open = data.discrepancies.filter((d) => d.status === "open");
@@ -842,7 +843,7 @@
     if (data === "failed") return `<section class="rectification">${title}<p class="muted">${esc(T.needsNetwork)}</p></section>`;
     if (!data.code) return `<section class="rectification">${title}<p class="muted">${esc(T.rect.noBreach)}</p></section>`;
     const device = data.device;
-    const parts = [`<section class="rectification">${title}<p class="switch"><b>${esc(T.rect.switch)} ${esc(data.code)}</b>${device && device.name ? ` ${esc(device.name)}` : ""}</p>`];
+    const parts = [`<section class="rectification">${title}<p class="switch"><b>${esc(T.rect.switch)} ${esc(data.code)}</b>${device && device.name && !device.name.includes(data.code) ? ` ${esc(device.name)}` : ""}</p>`];
     if (device) {
       parts.push(`<p>${esc(T.switchKind[device.kind] || device.kind)} · ${esc(T.insp.grid)} ${esc(device.grid)}${device.uplink_interface ? ` · ${esc(T.rect.uplink)} ${esc(device.uplink_interface)}${device.uplink_to ? ` → ${esc(device.uplink_to)}` : ""}` : ""}</p>`);
       const latest = device.latest_reading;
