@@ -104,7 +104,7 @@ def test_R_INS_1_a_refused_log_line_is_shown_in_chinese(world, phone, live_serve
     page.locator("button[data-do=insp-log]").click()
     sheet(page, {"kind": "repaired", "element_code": world.box.code})
     page.wait_for_selector("#refused .refusal", timeout=10_000)
-    assert "故障" in page.inner_text("#refused")
+    assert "请填写所修复故障的类型" in page.inner_text("#refused .refusal .message")
     settled(page)
     shot(page, "inspection-refused")
     assert not InspectionLogEntry.objects.filter(round=inspection).exists()
