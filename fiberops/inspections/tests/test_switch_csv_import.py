@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from fiberops.inspections.switch_models import SwitchReading
 from fiberops.inspections.tests.switch_helpers import make_switch
@@ -57,7 +58,8 @@ def test_R_INS_3_an_import_with_one_bad_row_imports_nothing_and_names_the_row(
         + bad_row
         + "\n",
     )
-    with pytest.raises(CommandError) as refused:
+    # The command speaks the default language (Chinese); the English source is checked here.
+    with pytest.raises(CommandError) as refused, translation.override("en"):
         call_command("import_switch_readings", file=path, stdout=None)
     assert "Row 4" in str(refused.value)
     assert problem in str(refused.value)

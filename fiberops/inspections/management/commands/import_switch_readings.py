@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fiberops.inspections.switch_actions import CSV_COLUMNS, ImportRefused, import_readings
 
@@ -21,5 +22,7 @@ class Command(BaseCommand):
         try:
             count = import_readings(text, actor=None)
         except ImportRefused as error:
-            raise CommandError(f"Nothing imported. {error.message}") from None
+            raise CommandError(
+                _("Nothing imported. %(reason)s") % {"reason": error.message}
+            ) from None
         self.stdout.write(f"{count} readings imported.")
