@@ -182,7 +182,10 @@ def make_order(
     requires_survey: bool = False,
     bss_order_no: str | None = None,
     splitter_port: SplitterPort | None = None,
+    customer_phone: str | None = None,
 ) -> WorkOrder:
+    """An order taken in from the BSS; a new customer each time unless `customer_phone` names
+    one (the same phone finds the same customer)."""
     order, _ = intake_order(
         actor=world.bss,
         data=IntakeData(
@@ -191,7 +194,9 @@ def make_order(
             accepted_at=accepted_at or dt.datetime(2026, 9, 30, 2, 0, tzinfo=dt.UTC),
             grid=grid or world.grid,
             customer=CustomerData(
-                name="李四", phone=f"139{next(_serial):08d}", address="成都市武侯区簇锦街道1号"
+                name="李四",
+                phone=customer_phone or f"139{next(_serial):08d}",
+                address="成都市武侯区簇锦街道1号",
             ),
             plan_mbps=500,
             broadband_account=f"cd{next(_serial):08d}@bb",

@@ -1017,6 +1017,8 @@ def complete_order(
             sla.meet_deadline(locked, clock, at)
         if policy_for(locked.order_type).releases_port:
             return ["completed_at"], _release_removed_service(locked, actor=actor, at=at)
+        if policy_for(locked.order_type).moves_service:
+            return ["completed_at"], _release_previous_port(locked, actor=actor, at=at)
         return ["completed_at"], {}
 
     return _apply_transition(
@@ -1157,18 +1159,45 @@ def cancel_order(order: WorkOrder, *, actor: User, reason: str, occurred_at=None
 
 
 def _release_removed_service(removal: WorkOrder, *, actor: User, at: dt.datetime) -> dict:
-    """A completed removal (拆机) ends the customer's service: the port its install held is free
-    again (R-RES-1). The holding order is usually closed long ago, so no verb of its own runs:
-    its `holds_port` is cleared here with the port's release, under the port's row lock, and
-    the removal's completion event names both."""
+    """A completed removal (拆机) ends the customer's service: the port this customer's order
+    holds is free again (R-RES-1). The holding order is usually closed long ago, so no verb of
+    its own runs: its `holds_port` is cleared here with the port's release, under the port's
+    row lock, and the removal's completion event names both. A port held for another customer
+    is left alone and the event says so: the removal does not end someone else's service."""
     port = removal.splitter_port
     if port is None:
         return {}
     holders = WorkOrder.objects.filter(splitter_port=port, holds_port=True).exclude(pk=removal.pk)
-    holder = holders.values_list("pk", flat=True).first()
+    holder = holders.filter(customer_id=removal.customer_id).values_list("pk", flat=True).first()
     if holder is None:
+        if holders.exists():
+            return {"port_not_released": str(port), "reason": "held_by_another_customer"}
         return {}
-    network.release_port(port, actor=actor, work_order_id=holder, at=at, note=removal.bss_order_no)
+    return _release_held_port(port, holder, actor=actor, at=at, note=removal.bss_order_no)
+
+
+def _release_previous_port(relocation: WorkOrder, *, actor: User, at: dt.datetime) -> dict:
+    """A completed relocation (移机) moves the customer's service to the relocation's port: the
+    port the customer's earlier order held is free again (R-RES-1), like a removal's."""
+    if relocation.customer_id is None or relocation.splitter_port_id is None:
+        return {}
+    previous = (
+        WorkOrder.objects.filter(customer_id=relocation.customer_id, holds_port=True)
+        .exclude(pk=relocation.pk)
+        .exclude(splitter_port_id=relocation.splitter_port_id)
+        .exclude(splitter_port=None)
+        .select_related("splitter_port")
+        .first()
+    )
+    if previous is None or previous.splitter_port is None:
+        return {}
+    return _release_held_port(
+        previous.splitter_port, previous.pk, actor=actor, at=at, note=relocation.bss_order_no
+    )
+
+
+def _release_held_port(port, holder: int, *, actor: User, at: dt.datetime, note: str) -> dict:
+    network.release_port(port, actor=actor, work_order_id=holder, at=at, note=note)
     WorkOrder.objects.filter(pk=holder).update(holds_port=False)
     return {"released_port": str(port), "released_from_order": holder}
 

@@ -30,6 +30,8 @@ class OrderTypePolicy:
         completion gates of `workorders.gates` must all pass.
     releases_port: completing the order ends the service on its port (a removal, 拆机): the
         port is freed and the order that held it holds it no more (R-RES-1).
+    moves_service: completing the order moves the customer's service to its port (a relocation,
+        移机): the port the customer's earlier order held is freed the same way.
     """
 
     needs_customer: bool
@@ -41,6 +43,7 @@ class OrderTypePolicy:
     skills: tuple[str, ...]
     needs_acceptance: bool = False
     releases_port: bool = False
+    moves_service: bool = False
 
 
 ORDER_TYPES: dict[str, OrderTypePolicy] = {
@@ -73,6 +76,7 @@ ORDER_TYPES: dict[str, OrderTypePolicy] = {
         holds_port=True,
         skills=("ftth",),
         needs_acceptance=True,
+        moves_service=True,
     ),
     OrderType.REMOVAL: OrderTypePolicy(
         needs_customer=True,

@@ -99,14 +99,52 @@ def test_r_res_1_an_install_without_a_port_takes_one_by_a_resource_change(world)
 
 def test_r_res_1_a_completed_removal_frees_the_port_its_install_held(world):
     port = world.box.ports.get(number=5)
-    install = make_order(world, splitter_port=port)
-    removal = make_order(world, order_type="removal", splitter_port=port)
+    install = make_order(world, splitter_port=port, customer_phone="13900000001")
+    removal = make_order(
+        world, order_type="removal", splitter_port=port, customer_phone="13900000001"
+    )
+    assert removal.customer_id == install.customer_id
     dispatch_and_complete(world, removal)
     port.refresh_from_db()
     install.refresh_from_db()
     assert port.state == PortState.FREE
     assert not install.holds_port
     completed = removal.events.filter(action="complete").get()
+    assert completed.data["released_from_order"] == install.pk
+    assert_agree()
+
+
+def test_r_res_1_a_removal_for_another_customer_leaves_the_port_held(world):
+    port = world.box.ports.get(number=5)
+    install = make_order(world, splitter_port=port, customer_phone="13900000001")
+    removal = make_order(
+        world, order_type="removal", splitter_port=port, customer_phone="13900000002"
+    )
+    dispatch_and_complete(world, removal)
+    port.refresh_from_db()
+    install.refresh_from_db()
+    assert (port.state, port.work_order_id) == (PortState.OCCUPIED, install.pk)
+    assert install.holds_port
+    completed = removal.events.filter(action="complete").get()
+    assert completed.data["reason"] == "held_by_another_customer"
+    assert_agree()
+
+
+def test_r_res_1_a_completed_relocation_frees_the_customers_old_port(world):
+    old, new = world.box.ports.get(number=5), world.box.ports.get(number=6)
+    install = make_order(world, splitter_port=old, customer_phone="13900000001")
+    relocation = make_order(
+        world, order_type="relocation", splitter_port=new, customer_phone="13900000001"
+    )
+    old.refresh_from_db()
+    assert old.state == PortState.OCCUPIED  # the service runs on the old port until the move
+    dispatch_and_complete(world, relocation)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    install.refresh_from_db()
+    assert old.state == PortState.FREE and not install.holds_port
+    assert (new.state, new.work_order_id) == (PortState.OCCUPIED, relocation.pk)
+    completed = relocation.events.filter(action="complete").get()
     assert completed.data["released_from_order"] == install.pk
     assert_agree()
 
