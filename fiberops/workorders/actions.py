@@ -1168,7 +1168,7 @@ def _release_removed_service(removal: WorkOrder, *, actor: User, at: dt.datetime
     if port is None:
         return {}
     holders = WorkOrder.objects.filter(splitter_port=port, holds_port=True).exclude(pk=removal.pk)
-    holder = holders.filter(customer_id=removal.customer_id).values_list("pk", flat=True).first()
+    holder = holders.filter(customer=removal.customer).values_list("pk", flat=True).first()
     if holder is None:
         if holders.exists():
             return {"port_not_released": str(port), "reason": "held_by_another_customer"}
