@@ -20,6 +20,12 @@ class InspectionsConfig(AppConfig):
         from fiberops.workorders.timeline import DESCRIBERS
 
         TICK_HOOKS["inspection orders generated"] = generate_inspection_orders
+        # An inspection completes only with its checklist (and elements) recorded.
+        from fiberops.inspections.gates import inspection_blockers
+        from fiberops.workorders.gates import TYPE_GATES
+        from fiberops.workorders.states import OrderType
+
+        TYPE_GATES.setdefault(OrderType.INSPECTION, {})["inspection"] = inspection_blockers
         ORDER_PAGE_SECTIONS["inspection"] = OrderPageSection(
             "inspections/_order_section.html", inspection_section
         )

@@ -1011,6 +1011,14 @@ def complete_order(
                     code="completion_blocked",
                     blocking=[blocker.as_dict() for blocker in blockers],
                 )
+        blockers = gates.type_blockers(locked)
+        if blockers:
+            raise Conflict(
+                _("The order cannot be completed yet: %(items)s")
+                % {"items": "；".join(blocker.message for blocker in blockers)},
+                code="completion_blocked",
+                blocking=[blocker.as_dict() for blocker in blockers],
+            )
         locked.completed_at = at
         clock = policy_for(locked.order_type).completion_clock
         if clock:

@@ -43,6 +43,18 @@ def completion_blockers(order: WorkOrder) -> list[Blocker]:
     return [blocker for gate in COMPLETION_GATES.values() for blocker in gate(order)]
 
 
+#: Gates of one order type, run whatever its policy says (issue 10: an inspection completes only
+#: when its checklist and, for a resource check, its elements are all recorded): order type →
+#: name → gate. Inspections register theirs in `ready()`.
+TYPE_GATES: dict[str, dict[str, Callable[[WorkOrder], list[Blocker]]]] = {}
+
+
+def type_blockers(order: WorkOrder) -> list[Blocker]:
+    """Every blocker of the gates registered for the order's type."""
+    gates = TYPE_GATES.get(order.order_type, {})
+    return [blocker for gate in gates.values() for blocker in gate(order)]
+
+
 CONFIRMATION_GATES: dict[str, Callable[[WorkOrder], list[Blocker]]] = {}
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import time_machine
 
-from fiberops.inspections.actions import generate_inspection_orders
+from fiberops.inspections.actions import LogInput, generate_inspection_orders, record_log_entry
 from fiberops.inspections.models import InspectionPlan, InspectionRound, PlanChecklistItem, PlanKind
 from fiberops.testing import World
 from fiberops.workorders.actions import dispatch_order, perform
@@ -55,3 +55,13 @@ def walk_to_site(world: World, inspection: InspectionRound) -> None:
     dispatch_order(order, technician=world.technician, actor=world.dispatcher)
     for action in ["accept", "depart", "arrive"]:
         perform(order, action, actor=world.technician_user)
+
+
+def answer_checklist(world: World, inspection: InspectionRound) -> None:
+    """The technician answers every item of the round's checklist: in order."""
+    for code, _label in CHECKLIST:
+        record_log_entry(
+            inspection.order,
+            actor=world.technician_user,
+            entry=LogInput(kind="checklist", item_code=code, is_ok=True),
+        )

@@ -6,7 +6,13 @@ import datetime as dt
 
 import time_machine
 
-from fiberops.inspections.tests.helpers import T0, generated_round, make_plan, walk_to_site
+from fiberops.inspections.tests.helpers import (
+    T0,
+    answer_checklist,
+    generated_round,
+    make_plan,
+    walk_to_site,
+)
 from fiberops.sla.actions import sweep
 from fiberops.sla.choices import AlertKind, DeadlineKind, DeadlineState
 from fiberops.sla.models import Deadline, SlaAlert
@@ -30,6 +36,7 @@ def test_R_INS_4_an_inspection_done_in_its_period_meets_its_clock(world):
     inspection = generated_round(world, make_plan(world))
     with time_machine.travel(T0 + dt.timedelta(days=1), tick=False):
         walk_to_site(world, inspection)
+        answer_checklist(world, inspection)
         perform(inspection.order, "complete", actor=world.technician_user)
     clock = Deadline.objects.get(order=inspection.order, kind=DeadlineKind.INSPECTION)
     assert clock.met_at is not None

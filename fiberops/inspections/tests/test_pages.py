@@ -20,7 +20,13 @@ from fiberops.inspections.actions import (
     transfer_finding,
 )
 from fiberops.inspections.models import PlanKind
-from fiberops.inspections.tests.helpers import T0, generated_round, make_plan, walk_to_site
+from fiberops.inspections.tests.helpers import (
+    T0,
+    answer_checklist,
+    generated_round,
+    make_plan,
+    walk_to_site,
+)
 from fiberops.testing import make_order
 from fiberops.workorders.actions import perform
 
@@ -93,6 +99,7 @@ def test_R_KPI_2_coverage_counts_planned_completed_on_time_and_overdue(world):
     done = generated_round(world, plan)
     with time_machine.travel(T0 + dt.timedelta(days=1), tick=False):
         walk_to_site(world, done)
+        answer_checklist(world, done)
         perform(done.order, "complete", actor=world.technician_user)
     after = dt.datetime(2026, 5, 2, 2, 0, tzinfo=dt.UTC)  # the period Mar–Apr has ended
     with time_machine.travel(after, tick=False):
