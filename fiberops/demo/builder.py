@@ -54,6 +54,7 @@ from fiberops.dispatch.actions import record_contact_attempt
 from fiberops.inspections.actions import (
     Correction,
     LogInput,
+    create_round,
     fix_discrepancy,
     generate_inspection_orders,
     record_element_check,
@@ -62,6 +63,7 @@ from fiberops.inspections.actions import (
 )
 from fiberops.inspections.defaults import DEFAULT_PLANS
 from fiberops.inspections.models import InspectionPlan, InspectionRound, PlanChecklistItem
+from fiberops.inspections.periods import period_containing
 from fiberops.network.labels import label_payload
 from fiberops.network.models import Olt, PonPort, Splitter, SplitterBox, SplitterPort
 from fiberops.onsite.acceptance import record_acceptance
@@ -201,6 +203,7 @@ class DemoBuilder:
             created = generate_inspection_orders(generated_at)
         with server_clock_at(self.now):
             created += generate_inspection_orders(self.now)  # a period that began today
+        done, missed = self.build_past_switch_checks()
         grid = next(iter(self.grids.values()))
         rounds = list(
             InspectionRound.objects.filter(grid=grid, order__status="new")
@@ -215,7 +218,69 @@ class DemoBuilder:
             for inspection in rounds:
                 self.work_inspection(inspection, technicians[0], generated_at)
                 worked += 1
-        self.report(f"inspections: {created} rounds generated, {worked} worked")
+        self.report(
+            f"inspections: {created} rounds generated, {worked} worked; past monthly switch "
+            f"checks: {done} done, {missed} missed"
+        )
+
+    def build_past_switch_checks(self, months: int = 3) -> tuple[int, int]:
+        """The monthly switch checks of the last `months` months, as the worker made them on each
+        month's first working morning: every grid's done within its month (checklist answered,
+        completed), but the last grid's of last month, left undone — missed, so the SLA sweeper
+        breaches it and the coverage report shows it overdue (R-INS-4, R-KPI-2)."""
+        plan = InspectionPlan.objects.get(kind="switch_monthly")
+        grids = list(self.grids.values())
+        done = missed = 0
+        for back in range(months, 0, -1):
+            year, month = divmod(self.today.year * 12 + self.today.month - 1 - back, 12)
+            first = dt.date(year, month + 1, 1)
+            period = period_containing(plan.starts_on, plan.interval_months, first)
+            if period is None:
+                continue
+            at = dt.datetime.combine(first, dt.time(1, 0), tzinfo=dt.UTC)  # 09:00 Shanghai
+            for grid in grids:
+                with server_clock_at(at):
+                    create_round(plan, grid, period, at)
+                inspection = InspectionRound.objects.select_related("order", "plan").get(
+                    plan=plan, grid=grid, period_start=period.start
+                )
+                if back == 1 and grid is grids[-1]:
+                    missed += 1
+                    continue
+                technicians = [
+                    t
+                    for t in self.dispatchable[grid.code]
+                    if "splice" in self.skills_of[t.staff_no]
+                ]
+                if not technicians:
+                    continue
+                self.complete_switch_check(inspection, technicians[0], at + dt.timedelta(days=3))
+                done += 1
+        return done, missed
+
+    def complete_switch_check(self, inspection: InspectionRound, technician, at: dt.datetime):
+        order, user = inspection.order, technician.user
+        dispatcher = self.users[f"dispatcher_{BRANCH_OF_GRID[inspection.grid.code].lower()}"]
+        steps = iter(at + dt.timedelta(minutes=20 * n) for n in range(1, 20))
+        step = next(steps)
+        with server_clock_at(step):
+            dispatch_order(order, technician=technician, actor=dispatcher, occurred_at=step)
+        for action in ["accept", "depart", "arrive"]:
+            step = next(steps)
+            with server_clock_at(step):
+                perform(order, action, actor=user, occurred_at=step)
+        for item in inspection.plan.checklist_items.filter(is_active=True).order_by("position"):
+            step = next(steps)
+            with server_clock_at(step):
+                record_log_entry(
+                    order,
+                    actor=user,
+                    entry=LogInput(kind="checklist", item_code=item.code, is_ok=True),
+                    occurred_at=step,
+                )
+        step = next(steps)
+        with server_clock_at(step):
+            perform(order, "complete", actor=user, occurred_at=step)
 
     def work_inspection(self, inspection: InspectionRound, technician, at: dt.datetime) -> None:
         order = inspection.order

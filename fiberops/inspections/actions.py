@@ -82,12 +82,15 @@ def generate_inspection_orders(now: dt.datetime) -> int:
             )
         )
         for grid in plan.grids.all():
-            if grid.pk not in existing and _create_round(plan, grid, period, now):
+            if grid.pk not in existing and create_round(plan, grid, period, now):
                 created += 1
     return created
 
 
-def _create_round(plan: InspectionPlan, grid: Grid, period: Period, now: dt.datetime) -> bool:
+def create_round(plan: InspectionPlan, grid: Grid, period: Period, now: dt.datetime) -> bool:
+    """Create the round of (plan, grid, period) with its order, accepted at `now`; False when
+    another worker created it first. The worker's generation calls it for the current period; the
+    demo for past ones."""
     def record_round(order: WorkOrder) -> None:
         InspectionRound.objects.create(
             plan=plan,
