@@ -10,7 +10,7 @@ from fiberops.inspections.tests.switch_helpers import AT, make_switch, read
 from fiberops.testing import make_world
 from fiberops.workorders.models import WorkOrder
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("switch_clock")]
 
 URL = "/api/v1/switches/{code}/readings/"
 BODY = {"measured_at": "2026-11-20T10:00:00+08:00", "bandwidth_pct": 20, "cpu_pct": 50.0}

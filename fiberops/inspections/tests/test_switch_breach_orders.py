@@ -11,7 +11,7 @@ from fiberops.testing import make_world
 from fiberops.workorders.actions import cancel_order
 from fiberops.workorders.models import EventKind, WorkOrder
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("switch_clock")]
 
 
 def test_R_INS_3_a_breach_opens_one_rectification_order_and_a_second_breach_joins_it():

@@ -9,7 +9,7 @@ from fiberops.inspections.tests.switch_helpers import make_switch
 from fiberops.testing import make_world
 from fiberops.workorders.models import WorkOrder
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("switch_clock")]
 
 HEADER = "switch,measured_at,bandwidth_pct,cpu_pct,mem_pct\n"
 

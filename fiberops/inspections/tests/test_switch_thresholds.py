@@ -9,7 +9,7 @@ from fiberops.inspections.switch_models import SwitchReading
 from fiberops.inspections.tests.switch_helpers import make_switch, read
 from fiberops.testing import make_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("switch_clock")]
 
 LIMITS = {"bandwidth_pct": Decimal(70), "cpu_pct": Decimal(50), "mem_pct": Decimal(60)}
 
