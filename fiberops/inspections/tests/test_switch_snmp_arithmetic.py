@@ -42,9 +42,10 @@ def test_R_INS_3_a_64_bit_counter_going_backwards_is_a_reset_not_a_full_link():
     )
     assert figure is None
     assert "reset" in note
-    assert utilisation_pct(
-        in_before=9_000_000, in_after=100, out_before=0, out_after=0, **LINK_64
-    ) is None
+    assert (
+        utilisation_pct(in_before=9_000_000, in_after=100, out_before=0, out_after=0, **LINK_64)
+        is None
+    )
 
 
 def test_R_INS_3_a_rate_above_the_link_speed_stores_no_figure():
