@@ -18,11 +18,13 @@ and a new app for one module would be a package with nothing else in it (docs/sw
 
 import asyncio
 import itertools
+import math
 import random
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from pyasn1.codec.ber import decoder as ber_decoder
 from pyasn1.codec.ber import encoder as ber_encoder
@@ -42,7 +44,6 @@ HR_STORAGE_SIZE = "1.3.6.1.2.1.25.2.3.1.5"  # HOST-RESOURCES-MIB hrStorageSize (
 HR_STORAGE_USED = "1.3.6.1.2.1.25.2.3.1.6"  # HOST-RESOURCES-MIB hrStorageUsed (units)
 
 HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 #: A rate above this share of the link speed is no measurement but a counter that jumped (a reset
 #: the agent did not report, a wrong speed): the poll stores no bandwidth figure. A little over 100
 #: is allowed for the timing jitter between the two samples and clipped to 100.
@@ -132,11 +133,13 @@ class NoAnswer(Exception):
 # --- pure arithmetic ---------------------------------------------------------------------------
 
 
-def percent(value: float) -> Decimal:
+def percent(value: float | int | Fraction) -> Decimal:
     """Two decimals, rounded DOWN (toward zero), within 0 … 100: a figure just under a threshold
-    (69.995 %) stays under it (69.99), never rounds up into a breach (R-INS-3, docs/switches.md)."""
-    clipped = min(max(value, 0.0), 100.0)
-    return Decimal(repr(clipped)).quantize(CENT, rounding=ROUND_DOWN)
+    (69.995 %) stays under it (69.99), never rounds up into a breach (R-INS-3, docs/switches.md).
+    Exact: the callers pass fractions where they can (45 of 100 units is 45.00, never the
+    44.99 a float's 44.999999… would round down to)."""
+    exact = min(max(Fraction(value), Fraction(0)), Fraction(100))
+    return Decimal(math.floor(exact * 100)).scaleb(-2)
 
 
 class CounterReset(ValueError):
@@ -178,9 +181,9 @@ def utilisation(
         )
     except CounterReset as reset:
         return None, str(reset)
-    share = busier * 8 / seconds / (speed * speed_unit_bps) * 100
+    share = Fraction(busier * 8 * 100) / (Fraction(seconds) * speed * speed_unit_bps)
     if share > PLAUSIBLE_MAX_PCT:
-        return None, f"rate {share:.1f}% of the link speed: counter reset or wrong speed"
+        return None, f"rate {float(share):.1f}% of the link speed: counter reset or wrong speed"
     return percent(share), ""
 
 
@@ -193,12 +196,12 @@ def memory_pct(profile: Profile, values: dict[str, int]) -> Decimal | None:
     if profile.mem_percent_oid:
         return percent(values[profile.mem_percent_oid])
     size = values[profile.mem_size_oid]
-    return percent(values[profile.mem_used_oid] / size * 100) if size > 0 else None
+    return percent(Fraction(values[profile.mem_used_oid] * 100, size)) if size > 0 else None
 
 
 def cpu_pct(profile: Profile, values: dict[str, int]) -> Decimal | None:
     loads = [values[oid] for oid in profile.cpu_oids]
-    return percent(sum(loads) / len(loads)) if loads else None
+    return percent(Fraction(sum(loads), len(loads))) if loads else None
 
 
 # --- the network -------------------------------------------------------------------------------
