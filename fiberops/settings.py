@@ -322,6 +322,10 @@ SWITCH_BANDWIDTH_THRESHOLD_PCT = env_decimal(
 )
 SWITCH_CPU_THRESHOLD_PCT = env_decimal("SWITCH_CPU_THRESHOLD_PCT", "50", low="1", high="100")
 SWITCH_MEM_THRESHOLD_PCT = env_decimal("SWITCH_MEM_THRESHOLD_PCT", "60", low="1", high="100")
+# readings older than this (hours) are stored but open no rectification order (docs/switches.md)
+SWITCH_BREACH_MAX_AGE_HOURS = env_int(
+    "SWITCH_BREACH_MAX_AGE_HOURS", 24, minimum=1, maximum=24 * 366
+)
 # The poller: seconds between the two counter samples, per-request timeout, retries, requests in
 # flight at once.
 SWITCH_POLL_SAMPLE_SECONDS = env_decimal("SWITCH_POLL_SAMPLE_SECONDS", "10", low="0.1", high="300")

@@ -18,11 +18,13 @@ and a new app for one module would be a package with nothing else in it (docs/sw
 
 import asyncio
 import itertools
+import math
 import random
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from pyasn1.codec.ber import decoder as ber_decoder
 from pyasn1.codec.ber import encoder as ber_encoder
@@ -42,7 +44,10 @@ HR_STORAGE_SIZE = "1.3.6.1.2.1.25.2.3.1.5"  # HOST-RESOURCES-MIB hrStorageSize (
 HR_STORAGE_USED = "1.3.6.1.2.1.25.2.3.1.6"  # HOST-RESOURCES-MIB hrStorageUsed (units)
 
 HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
+#: A rate above this share of the link speed is no measurement but a counter that jumped (a reset
+#: the agent did not report, a wrong speed): the poll stores no bandwidth figure. A little over 100
+#: is allowed for the timing jitter between the two samples and clipped to 100.
+PLAUSIBLE_MAX_PCT = 101.0
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class PollResult:
     reason: str = ""
     measured_at: float = 0.0  # wall-clock seconds (time.time()) of the second sample
     bandwidth_pct: Decimal | None = None
+    note: str = ""  # why an answered poll has no bandwidth figure (a counter reset …)
     cpu_pct: Decimal | None = None
     mem_pct: Decimal | None = None
     requests: int = 0
@@ -127,19 +133,33 @@ class NoAnswer(Exception):
 # --- pure arithmetic ---------------------------------------------------------------------------
 
 
-def percent(value: float) -> Decimal:
-    """Two decimals, halves up, within 0 … 100."""
-    clipped = min(max(value, 0.0), 100.0)
-    return Decimal(repr(clipped)).quantize(CENT, rounding=ROUND_HALF_UP)
+def percent(value: float | int | Fraction) -> Decimal:
+    """Two decimals, rounded DOWN (toward zero), within 0 … 100: a figure just under a threshold
+    (69.995 %) stays under it (69.99), never rounds up into a breach (R-INS-3, docs/switches.md).
+    Exact: the callers pass fractions where they can (45 of 100 units is 45.00, never the
+    44.99 a float's 44.999999… would round down to)."""
+    exact = min(max(Fraction(value), Fraction(0)), Fraction(100))
+    return Decimal(math.floor(exact * 100)).scaleb(-2)
+
+
+class CounterReset(ValueError):
+    """The counters went backwards where they cannot wrap, or moved faster than the link can."""
 
 
 def counter_delta(before: int, after: int, bits: int) -> int:
-    """How far a counter moved; a counter that wrapped (after < before) went once round."""
+    """How far a counter moved. A 32-bit counter that went down wrapped and is counted once
+    round; a 64-bit counter does not wrap in any plausible interval (2⁶⁴ octets at 100 Gbit/s is
+    over 40 years), so one that went down was reset (a reboot, a cleared interface) and
+    `CounterReset` is raised."""
     delta = after - before
-    return delta + 2**bits if delta < 0 else delta
+    if delta >= 0:
+        return delta
+    if bits >= 64:
+        raise CounterReset(f"counter went backwards ({before} → {after}): reset, not a wrap")
+    return delta + 2**bits
 
 
-def utilisation_pct(
+def utilisation(
     *,
     in_before: int,
     in_after: int,
@@ -149,28 +169,39 @@ def utilisation_pct(
     speed: int,
     speed_unit_bps: int,
     bits: int,
-) -> Decimal | None:
-    """The busier direction's rate as a share of the interface speed (full duplex); None when the
-    interval or the speed is zero."""
+) -> tuple[Decimal | None, str]:
+    """(the busier direction's rate as a share of the interface speed (full duplex), a note).
+    No figure — with the reason — when the interval or the speed is zero, a 64-bit counter went
+    backwards, or the rate lies above `PLAUSIBLE_MAX_PCT` of the speed: never a fake 100 %."""
     if seconds <= 0 or speed <= 0:
-        return None
-    busier = max(
-        counter_delta(in_before, in_after, bits), counter_delta(out_before, out_after, bits)
-    )
-    bits_per_second = busier * 8 / seconds
-    return percent(bits_per_second / (speed * speed_unit_bps) * 100)
+        return None, "no interval or no interface speed"
+    try:
+        busier = max(
+            counter_delta(in_before, in_after, bits), counter_delta(out_before, out_after, bits)
+        )
+    except CounterReset as reset:
+        return None, str(reset)
+    share = Fraction(busier * 8 * 100) / (Fraction(seconds) * speed * speed_unit_bps)
+    if share > PLAUSIBLE_MAX_PCT:
+        return None, f"rate {float(share):.1f}% of the link speed: counter reset or wrong speed"
+    return percent(share), ""
+
+
+def utilisation_pct(**kwargs) -> Decimal | None:
+    """`utilisation` without the note."""
+    return utilisation(**kwargs)[0]
 
 
 def memory_pct(profile: Profile, values: dict[str, int]) -> Decimal | None:
     if profile.mem_percent_oid:
         return percent(values[profile.mem_percent_oid])
     size = values[profile.mem_size_oid]
-    return percent(values[profile.mem_used_oid] / size * 100) if size > 0 else None
+    return percent(Fraction(values[profile.mem_used_oid] * 100, size)) if size > 0 else None
 
 
 def cpu_pct(profile: Profile, values: dict[str, int]) -> Decimal | None:
     loads = [values[oid] for oid in profile.cpu_oids]
-    return percent(sum(loads) / len(loads)) if loads else None
+    return percent(Fraction(sum(loads), len(loads))) if loads else None
 
 
 # --- the network -------------------------------------------------------------------------------
@@ -209,10 +240,12 @@ def decode_response(data: bytes) -> tuple[int, dict[str, int] | str]:
 
 
 class _Endpoint(asyncio.DatagramProtocol):
-    """One UDP socket for every request; answers matched to requests by request id."""
+    """One UDP socket for every request; answers matched to requests by request id and checked
+    against the address and port the request went to (an answer from anywhere else — a spoofed
+    or stray datagram that guessed the id — is ignored)."""
 
     def __init__(self) -> None:
-        self.waiting: dict[int, asyncio.Future] = {}
+        self.waiting: dict[int, tuple[asyncio.Future, tuple[str, int]]] = {}
         self.transport: asyncio.DatagramTransport | None = None
 
     def connection_made(self, transport) -> None:
@@ -223,8 +256,14 @@ class _Endpoint(asyncio.DatagramProtocol):
             request_id, answer = decode_response(data)
         except (PyAsn1Error, ValueError, TypeError):
             return  # not an SNMP answer: ignore it
-        future = self.waiting.pop(request_id, None)
-        if future is not None and not future.done():
+        pending = self.waiting.get(request_id)
+        if pending is None:
+            return
+        future, expected = pending
+        if tuple(addr[:2]) != expected:
+            return  # not from the agent the request went to: ignore it, keep waiting
+        del self.waiting[request_id]
+        if not future.done():
             future.set_result(answer)
 
 
@@ -258,10 +297,9 @@ class Poller:
             for _attempt in range(self.settings.retries + 1):
                 request_id = next(self.request_ids) % 2**31
                 future = loop.create_future()
-                endpoint.waiting[request_id] = future
-                endpoint.transport.sendto(
-                    encode_get(request_id, target.community, oids), (target.host, target.port)
-                )
+                address = (target.host, target.port)
+                endpoint.waiting[request_id] = (future, address)
+                endpoint.transport.sendto(encode_get(request_id, target.community, oids), address)
                 try:
                     answer = await asyncio.wait_for(future, self.settings.timeout_s)
                 except TimeoutError:
@@ -284,7 +322,7 @@ class Poller:
             second_at = time.monotonic()
             result.requests = 2
             in_oid, out_oid = counters
-            result.bandwidth_pct = utilisation_pct(
+            result.bandwidth_pct, result.note = utilisation(
                 in_before=first[in_oid],
                 in_after=second[in_oid],
                 out_before=first[out_oid],

@@ -10,9 +10,10 @@ open two orders. `record_poll` does the same for a poll's answer and notes an un
 import csv
 import datetime as dt
 import io
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -35,9 +36,27 @@ from fiberops.network.models import Switch
 from fiberops.workorders import actions as workorders
 from fiberops.workorders.guards import require
 
+log = logging.getLogger(__name__)
+
 #: A reading's time may lie this far ahead of the server's clock (the device's clock drifts).
 MAX_SKEW = dt.timedelta(minutes=5)
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def stored_percent(value: Decimal | None) -> Decimal | None:
+    """A figure as stored and checked: two decimals, rounded DOWN (toward zero). The standard
+    says *below* 70 % is fine, so 69.995 % must not become 70.00 % and breach; rounding down keeps
+    every figure on the side of its threshold it was on, and the stored figure is the one checked
+    (R-INS-3, docs/switches.md "Rounding"). Every source (API, CSV, SNMP) goes through it."""
+    return None if value is None else value.quantize(CENT, rounding=ROUND_DOWN)
+
+
+def breach_max_age() -> dt.timedelta:
+    """Readings older than this (`SWITCH_BREACH_MAX_AGE_HOURS`) are stored and their breaches
+    recorded, but open or join no order: a late import of last month's figures is history, not a
+    fault to send someone out for now."""
+    return dt.timedelta(hours=settings.SWITCH_BREACH_MAX_AGE_HOURS)
 
 
 def thresholds() -> dict[str, Decimal]:
@@ -129,6 +148,7 @@ def record_reading(
 
 def _record(switch, actor, measured_at, figures, source, limits) -> Recorded:
     locked = Switch.objects.select_for_update().select_related("grid").get(pk=switch.pk)
+    figures = {metric: stored_percent(value) for metric, value in figures.items()}
     found = breaches_of(figures, limits)
     reading = SwitchReading.objects.create(
         switch=locked,
@@ -142,7 +162,10 @@ def _record(switch, actor, measured_at, figures, source, limits) -> Recorded:
     health, _created = SwitchHealth.objects.get_or_create(switch=locked)
     order = None
     if found:
-        order = _rectify(locked, health, reading, found, actor)
+        if clock.now() - measured_at > breach_max_age():
+            _record_breaches(locked, reading, found, order=None, opened=False)
+        else:
+            order = _rectify(locked, health, reading, found, actor)
     latest = health.latest_reading
     # a late reading (CSV import of the past) does not replace a newer latest one
     if latest is None or latest.measured_at <= measured_at:
@@ -153,13 +176,17 @@ def _record(switch, actor, measured_at, figures, source, limits) -> Recorded:
 
 
 def _rectify(switch: Switch, health: SwitchHealth, reading, found: list[Breach], actor):
+    """Join the switch's open rectification order or open one. The order is dated now (the
+    clock), not at the reading's time: a late reading must not open a back-dated order whose
+    deadlines have already run out; the reading's time goes into the event's data."""
     data = [breach.as_data() for breach in found]
     order = None
     if health.open_order is not None:
         order = workorders.join_rectification_order(
             health.open_order,
             actor=actor,
-            at=reading.measured_at,
+            at=clock.now(),
+            measured_at=reading.measured_at,
             switch_code=switch.code,
             reading_id=reading.pk,
             breaches=data,
@@ -169,7 +196,8 @@ def _rectify(switch: Switch, health: SwitchHealth, reading, found: list[Breach],
         order = workorders.open_rectification_order(
             actor=actor,
             grid=switch.grid,
-            at=reading.measured_at,
+            at=clock.now(),
+            measured_at=reading.measured_at,
             description=_("Switch %(code)s over threshold: %(what)s")
             % {
                 "code": switch.code,
@@ -180,6 +208,11 @@ def _rectify(switch: Switch, health: SwitchHealth, reading, found: list[Breach],
             breaches=data,
         )
         health.open_order = order
+    _record_breaches(switch, reading, found, order=order, opened=opened)
+    return order
+
+
+def _record_breaches(switch, reading, found: list[Breach], *, order, opened: bool) -> None:
     SwitchBreach.objects.bulk_create(
         [
             SwitchBreach(
@@ -194,7 +227,6 @@ def _rectify(switch: Switch, health: SwitchHealth, reading, found: list[Breach],
             for b in found
         ]
     )
-    return order
 
 
 # --- polling ------------------------------------------------------------------------------------
@@ -242,6 +274,7 @@ class PollSummary:
     polled: int = 0
     answered: int = 0
     unreachable: int = 0
+    failed: int = 0  # answered, but storing the answer failed (logged); the rest were stored
     breached: int = 0
     orders: int = 0
     poll_seconds: float = 0.0
@@ -265,7 +298,12 @@ def poll_switches(
     polled_at = clock.now()
     orders = set()
     for result in results:
-        recorded = record_poll(by_pk[result.key], result, polled_at=polled_at)
+        try:
+            recorded = record_poll(by_pk[result.key], result, polled_at=polled_at)
+        except Exception:  # one switch's storage error must not lose the others' answers
+            log.exception("storing the poll of switch %s failed", by_pk[result.key].code)
+            summary.failed += 1
+            continue
         if recorded is None:
             summary.unreachable += 1
             continue
@@ -291,6 +329,8 @@ def record_poll(
             health.save(update_fields=["last_polled_at", "is_unreachable", "unreachable_reason"])
         return None
     measured_at = dt.datetime.fromtimestamp(result.measured_at, tz=dt.UTC)
+    if result.note:
+        log.warning("switch %s: no bandwidth figure stored: %s", switch.code, result.note)
     figures: dict[str, Decimal | None] = {
         Metric.BANDWIDTH: result.bandwidth_pct,
         Metric.CPU: result.cpu_pct,
@@ -303,6 +343,7 @@ def record_poll(
             last_answered_at=measured_at,
             is_unreachable=False,
             unreachable_reason="",
+            poll_note=result.note[:200],
         )
     return recorded
 
@@ -338,7 +379,7 @@ def _decimal(text: str, row: int, column: str) -> Decimal | None:
             % {"row": row, "column": column},
             row=row,
         )
-    return value.quantize(Decimal("0.01"))
+    return value  # rounded (down) where it is stored, `_record`
 
 
 def import_readings(text: str, *, actor: User | None) -> int:

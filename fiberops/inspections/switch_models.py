@@ -65,7 +65,8 @@ class SwitchReading(models.Model):
 
 class SwitchBreach(models.Model):
     """A figure of a reading at or over its threshold (R-INS-3), and the network-rectification
-    order (网络整治工单) it opened or joined."""
+    order (网络整治工单) it opened or joined — none for a reading that arrived too late to act on
+    (`SWITCH_BREACH_MAX_AGE_HOURS`)."""
 
     switch = models.ForeignKey(
         "network.Switch", verbose_name=_("switch"), on_delete=models.CASCADE, related_name="+"
@@ -81,6 +82,11 @@ class SwitchBreach(models.Model):
         verbose_name=_("rectification order"),
         on_delete=models.PROTECT,
         related_name="switch_breaches",
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty for a reading older than SWITCH_BREACH_MAX_AGE_HOURS: recorded, no order."
+        ),
     )
     opened_order = models.BooleanField(_("opened the order"), default=False)
 
@@ -97,7 +103,12 @@ class SwitchBreach(models.Model):
 class SwitchHealth(models.Model):
     """Where a switch stands (one row per switch): its latest reading, whether that breached,
     the rectification order its breaches go to while open, and how its last poll went —
-    `is_unreachable` when the agent did not answer (timeout after the retries), with the reason."""
+    `is_unreachable` when the agent did not answer (timeout after the retries), with the reason;
+    `poll_note` when it answered but its counters gave no believable bandwidth figure.
+
+    `open_order` is where the next breach goes; it may be completed, confirmed, closed or
+    cancelled by now (it is replaced at the next breach) — read it through
+    `switch_queries.current_order`, which answers it only while it is still open."""
 
     switch = models.OneToOneField(
         "network.Switch",
@@ -127,6 +138,12 @@ class SwitchHealth(models.Model):
     last_answered_at = models.DateTimeField(_("last answered at"), null=True, blank=True)
     is_unreachable = models.BooleanField(_("unreachable"), default=False)
     unreachable_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    poll_note = models.CharField(
+        _("poll note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Why the last answered poll stored no bandwidth figure (a counter reset …)."),
+    )
 
     class Meta:
         verbose_name = _("switch health")

@@ -10,6 +10,17 @@ from django.db.models.functions import TruncMonth
 from fiberops.core.clock import SHANGHAI
 from fiberops.inspections.switch_models import SwitchBreach, SwitchReading
 from fiberops.network.models import Switch
+from fiberops.workorders.actions import RECTIFICATION_DONE
+
+
+def current_order(health):
+    """The switch's rectification order while it is still open, else None. `open_order` keeps
+    the last order until the next breach replaces it, by which time it may be completed, closed
+    or cancelled: that one is not shown as open (API `open_order`, the pages)."""
+    order = health.open_order if health is not None else None
+    if order is None or order.status in RECTIFICATION_DONE:
+        return None
+    return order
 
 
 def switches_for(user, *, grid: str | None = None, breached: bool | None = None) -> QuerySet:

@@ -89,7 +89,12 @@ def _latest(switch: Switch, limits) -> dict:
     for metric in Metric.values:
         value = getattr(reading, metric) if reading else None
         figures.append((value, value is not None and value >= limits[metric]))
-    return {"health": health, "reading": reading, "figures": figures}
+    return {
+        "health": health,
+        "reading": reading,
+        "figures": figures,
+        "order": queries.current_order(health),
+    }
 
 
 def _has_health(switch: Switch) -> bool:

@@ -1513,13 +1513,16 @@ def open_rectification_order(
     switch_code: str,
     reading_id: int,
     breaches: list[dict],
+    measured_at: dt.datetime | None = None,
 ) -> WorkOrder:
     """Open a network-rectification order (网络整治工单) for a switch whose reading breached a
     threshold (R-INS-3). Number `R` + Shanghai date + serial (R202611290001). `actor`: who sent the
     reading (None for the poller). The caller (`inspections.switch_actions`) has checked the
     role and holds the switch's row lock, which makes "one open order per switch" hold; this runs
     inside that transaction, so it is not durable (the one exception to the write kernel's rule,
-    docs/switches.md)."""
+    docs/switches.md). `at` is when the order is opened (the caller passes the clock's now, never
+    the reading's time: a late reading must not open a back-dated order); `measured_at`, the
+    reading's time, goes into the `switch_breach` event's data."""
     day = local_date(at).strftime("%Y%m%d")
     prefix = f"{RECTIFICATION_PREFIX}{day}"
     for _attempt in range(5):
@@ -1551,6 +1554,7 @@ def open_rectification_order(
             reading_id=reading_id,
             breaches=breaches,
             opened=True,
+            measured_at=measured_at,
         )
         for kind in clocks_at_intake(order.order_type, requires_survey=False):
             sla.open_deadline(order, kind, order.accepted_at, is_new_order=True)
@@ -1566,6 +1570,7 @@ def join_rectification_order(
     switch_code: str,
     reading_id: int,
     breaches: list[dict],
+    measured_at: dt.datetime | None = None,
 ) -> WorkOrder | None:
     """Add a further breach of the switch to its open rectification order (R-INS-3): an event on
     the order's timeline. Answers None, writing nothing, when the order is no longer open
@@ -1582,5 +1587,6 @@ def join_rectification_order(
         reading_id=reading_id,
         breaches=breaches,
         opened=False,
+        measured_at=measured_at,
     )
     return locked

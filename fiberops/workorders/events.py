@@ -338,19 +338,18 @@ def switch_breach_recorded(
     reading_id: int,
     breaches: list[dict],
     opened: bool,
+    measured_at: dt.datetime | None = None,
 ) -> OrderEvent:
     """A switch reading at or over a threshold (R-INS-3) opened this rectification order
     (`opened`) or joined it while it was open. `breaches`: [{"metric", "value", "threshold"}]
-    with the figures as strings."""
-    return _create(
-        order,
-        EventKind.SWITCH_BREACH,
-        actor=actor,
-        at=at,
-        data={
-            "switch": switch_code,
-            "reading": reading_id,
-            "breaches": breaches,
-            "opened": opened,
-        },
-    )
+    with the figures as strings; `measured_at`, the reading's own time (ISO 8601), which may lie
+    before `at`, when the breach was acted on."""
+    data: dict = {
+        "switch": switch_code,
+        "reading": reading_id,
+        "breaches": breaches,
+        "opened": opened,
+    }
+    if measured_at is not None:
+        data["measured_at"] = measured_at.isoformat()
+    return _create(order, EventKind.SWITCH_BREACH, actor=actor, at=at, data=data)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -27,18 +28,20 @@ from fiberops.core.api import (
     ShanghaiDateTimeField,
     error_responses,
 )
-from fiberops.core.errors import NotPermitted
+from fiberops.core.errors import NotPermitted, RuleViolation
 from fiberops.core.idempotency import IdempotentWritesMixin
 from fiberops.inspections.switch_actions import record_reading
 from fiberops.inspections.switch_models import ReadingSource
-from fiberops.inspections.switch_queries import recent_readings, switches_for
+from fiberops.inspections.switch_queries import current_order, recent_readings, switches_for
 from fiberops.network.models import Switch
 
 
 def percent_field() -> serializers.DecimalField:
+    """A percentage 0–100 with any number of decimals (a network-management system may send
+    33.333): stored and checked rounded DOWN to two (`switch_actions.stored_percent`)."""
     return serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
+        max_digits=None,
+        decimal_places=None,
         min_value=Decimal(0),
         max_value=Decimal(100),
         allow_null=True,
@@ -115,8 +118,8 @@ class SwitchSerializer(serializers.ModelSerializer):
         return bool(health and health.is_unreachable)
 
     def get_open_order(self, switch) -> int | None:
-        health = _health_of(switch)
-        return health.open_order_id if health else None
+        order = current_order(_health_of(switch))
+        return order.pk if order else None
 
 
 class SwitchDetailSerializer(SwitchSerializer):
@@ -137,6 +140,26 @@ def _health_of(switch):
         return None
 
 
+class InvalidFilter(RuleViolation):
+    http_status = 400
+
+
+BREACHED_WORDS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def breached_filter(value: str | None) -> bool | None:
+    """`?breached=`: true/1 or false/0 (any case); absent or empty: no filter. Anything else is
+    refused (400 `invalid_filter`) rather than read as false, which hid the breached switches."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return BREACHED_WORDS[value.strip().lower()]
+    except KeyError:
+        raise InvalidFilter(
+            _("breached must be true, false, 1 or 0."), code="invalid_filter"
+        ) from None
+
+
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="The switch's code.")
 
 
@@ -146,7 +169,9 @@ CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="The swi
             OpenApiParameter(
                 "breached",
                 OpenApiTypes.BOOL,
-                description="true: only switches whose latest reading is over a threshold.",
+                description="true (or 1): only switches whose latest reading is over a "
+                "threshold; false (or 0): only the others; empty: no filter; anything else: "
+                "400 `invalid_filter`.",
             ),
             OpenApiParameter("grid", str, description="Only the switches of this grid (code)."),
         ],
@@ -169,11 +194,10 @@ class SwitchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return SwitchDetailSerializer if self.action == "retrieve" else SwitchSerializer
 
     def get_queryset(self):
-        breached = self.request.query_params.get("breached")
         return switches_for(
             self.request.user,
             grid=self.request.query_params.get("grid") or None,
-            breached=None if breached is None else breached.lower() in ("true", "1", "yes"),
+            breached=breached_filter(self.request.query_params.get("breached")),
         )
 
 
@@ -189,6 +213,9 @@ class SwitchReadingsView(IdempotentWritesMixin, APIView):
         "against the thresholds (70 / 50 / 60 %: at or over is a breach); a breach opens the "
         "switch's network-rectification order or joins the open one. Answers the breaches and "
         "the order's id (null without a breach). Integration and administrator accounts only. "
+        "Percentages may carry any number of decimals; they are stored and checked rounded down "
+        "to two (69.995 → 69.99, no breach). A reading older than SWITCH_BREACH_MAX_AGE_HOURS "
+        "(24 h) is stored and its breaches answered, but opens or joins no order (`order` null). "
         "Errors: `invalid` (fields), `no_offset`, `measured_at_in_future`, `reading_empty`, "
         "`permission_denied`, `not_found`.",
     )

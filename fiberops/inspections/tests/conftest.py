@@ -74,3 +74,12 @@ def snmp_agent():
         except subprocess.TimeoutExpired:
             process.kill()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def switch_clock(monkeypatch):
+    """The clock two hours after the switch tests' `AT` (switch_helpers.NOW)."""
+    from fiberops.inspections.tests.switch_helpers import NOW, freeze_clock
+
+    freeze_clock(monkeypatch)
+    return NOW

@@ -25,3 +25,13 @@ def read(switch, *, bw="10", cpu="10", mem="10", at=AT, actor=None, source="api"
         mem_pct=None if mem is None else Decimal(mem),
         source=source,
     )
+
+
+#: The clock of the tests that read at `AT`: two hours later, so readings at `AT` are recent
+#: enough to act on (SWITCH_BREACH_MAX_AGE_HOURS) and orders are dated on AT's Shanghai day.
+NOW = AT + dt.timedelta(hours=2)
+
+
+def freeze_clock(monkeypatch, moment: dt.datetime = NOW) -> None:
+    """`fiberops.core.clock.now` answers `moment` (the switch actions read the time there)."""
+    monkeypatch.setattr("fiberops.core.clock.now", lambda: moment)

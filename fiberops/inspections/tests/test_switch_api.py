@@ -6,11 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from fiberops.inspections.switch_models import SwitchBreach, SwitchReading
 from fiberops.inspections.tests.switch_helpers import AT, make_switch, read
 from fiberops.testing import make_world
+from fiberops.workorders.actions import cancel_order
 from fiberops.workorders.models import WorkOrder
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("switch_clock")]
 
 URL = "/api/v1/switches/{code}/readings/"
 BODY = {"measured_at": "2026-11-20T10:00:00+08:00", "bandwidth_pct": 20, "cpu_pct": 50.0}
@@ -119,3 +121,72 @@ def test_R_INS_3_switch_list_query_count_is_flat(world):
         response = client.get("/api/v1/switches/")
     assert response.json()["count"] == 12
     assert len(many) == len(few)
+
+
+def test_R_INS_3_posting_69_995_is_accepted_and_no_breach_but_70_is(world):
+    make_switch(world.grid)
+    client = world.client(world.bss)
+    body = {**BODY, "bandwidth_pct": 69.995, "cpu_pct": "33.333", "mem_pct": "59.99999"}
+    response = client.post(URL.format(code="WH01-SW-001"), body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json() == {"breaches": [], "order": None}
+    reading = SwitchReading.objects.get()
+    assert (str(reading.bandwidth_pct), str(reading.cpu_pct)) == ("69.99", "33.33")
+    body = {**BODY, "bandwidth_pct": 70.0, "cpu_pct": 1, "measured_at": "2026-11-20T10:01+08:00"}
+    answer = client.post(URL.format(code="WH01-SW-001"), body, format="json").json()
+    assert answer["breaches"] == [{"metric": "bandwidth_pct", "value": 70.0, "threshold": 70.0}]
+    assert answer["order"] == WorkOrder.objects.get().pk
+
+
+def test_R_INS_3_a_reading_older_than_the_cutoff_is_stored_but_opens_no_order(world, settings):
+    settings.SWITCH_BREACH_MAX_AGE_HOURS = 1  # the clock stands two hours after BODY's time
+    make_switch(world.grid)
+    response = world.client(world.bss).post(URL.format(code="WH01-SW-001"), BODY, format="json")
+    assert response.status_code == 201
+    assert response.json() == {
+        "breaches": [{"metric": "cpu_pct", "value": 50.0, "threshold": 50.0}],
+        "order": None,
+    }
+    assert not WorkOrder.objects.exists()
+    assert SwitchReading.objects.get().is_breach
+    breach = SwitchBreach.objects.get()
+    assert (breach.metric, breach.order) == ("cpu_pct", None)
+
+
+def test_R_INS_3_a_cancelled_order_is_not_reported_as_the_switch_open_order(world):
+    switch = make_switch(world.grid)
+    recorded = read(switch, bw="85")
+    client = world.client(world.dispatcher)
+    assert client.get("/api/v1/switches/WH01-SW-001/").json()["open_order"] == recorded.order_id
+    cancel_order(
+        WorkOrder.objects.get(pk=recorded.order_id), actor=world.dispatcher, reason="已处理"
+    )
+    assert client.get("/api/v1/switches/WH01-SW-001/").json()["open_order"] is None
+    listed = client.get("/api/v1/switches/").json()["results"]
+    assert listed[0]["open_order"] is None
+
+
+@pytest.mark.parametrize(
+    ("value", "codes"),
+    [
+        ("true", ["SW-HOT"]),
+        ("1", ["SW-HOT"]),
+        ("TRUE", ["SW-HOT"]),
+        ("false", ["SW-COOL"]),
+        ("0", ["SW-COOL"]),
+        ("", ["SW-COOL", "SW-HOT"]),
+    ],
+)
+def test_R_INS_3_the_breached_filter_takes_true_false_1_0_and_ignores_empty(world, value, codes):
+    read(make_switch(world.grid, "SW-HOT"), bw="85")
+    read(make_switch(world.grid, "SW-COOL"))
+    response = world.client(world.admin).get(f"/api/v1/switches/?breached={value}")
+    assert [s["code"] for s in response.json()["results"]] == codes
+
+
+@pytest.mark.parametrize("value", ["yes-please", "maybe", "2"])
+def test_R_INS_3_an_unknown_breached_filter_is_refused_not_read_as_false(world, value):
+    read(make_switch(world.grid, "SW-HOT"), bw="85")
+    response = world.client(world.admin).get(f"/api/v1/switches/?breached={value}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_filter"

@@ -11,7 +11,11 @@ from fiberops.inspections.tests.switch_helpers import AT, make_switch, read
 from fiberops.testing import make_world, require_postgresql, run_concurrently
 from fiberops.workorders.models import WorkOrder
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("switch_clock"),
+]
 
 
 def test_R_INS_3_concurrent_breaches_of_one_switch_open_one_order():

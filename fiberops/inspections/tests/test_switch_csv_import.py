@@ -9,7 +9,7 @@ from fiberops.inspections.tests.switch_helpers import make_switch
 from fiberops.testing import make_world
 from fiberops.workorders.models import WorkOrder
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("switch_clock")]
 
 HEADER = "switch,measured_at,bandwidth_pct,cpu_pct,mem_pct\n"
 
@@ -65,3 +65,20 @@ def test_R_INS_3_an_import_with_one_bad_row_imports_nothing_and_names_the_row(
     assert problem in str(refused.value)
     assert not SwitchReading.objects.exists()
     assert not WorkOrder.objects.exists()
+
+
+def test_R_INS_3_a_csv_reading_of_69_995_is_no_breach_and_70_is(tmp_path):
+    world = make_world()
+    make_switch(world.grid, "SW-1")
+    make_switch(world.grid, "SW-2")
+    path = write(
+        tmp_path,
+        HEADER
+        + "SW-1,2026-11-20T10:00:00+08:00,69.995,49.995,59.995\n"
+        + "SW-2,2026-11-20T10:00:00+08:00,70.0,10,10\n",
+    )
+    call_command("import_switch_readings", file=path, stdout=None)
+    first = SwitchReading.objects.get(switch__code="SW-1")
+    assert str(first.bandwidth_pct) == "69.99" and not first.is_breach
+    assert SwitchReading.objects.get(switch__code="SW-2").is_breach
+    assert WorkOrder.objects.filter(order_type="rectification").count() == 1

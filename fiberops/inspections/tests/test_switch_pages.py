@@ -66,7 +66,7 @@ def test_R_INS_3_the_switch_page_query_count_is_flat(world):
 
 def test_R_INS_3_the_switch_detail_shows_charts_breaches_and_the_order(world):
     switch = make_switch(world.grid)
-    recorded = read(switch, cpu="66", at=recent(1))
+    recorded = read(switch, cpu="66", at=recent() - dt.timedelta(hours=3))
     order = WorkOrder.objects.get(pk=recorded.order_id)
     page = signed_in(world.dispatcher).get(f"/switches/{switch.code}/").content.decode()
     assert order.bss_order_no in page

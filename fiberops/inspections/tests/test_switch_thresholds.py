@@ -9,7 +9,7 @@ from fiberops.inspections.switch_models import SwitchReading
 from fiberops.inspections.tests.switch_helpers import make_switch, read
 from fiberops.testing import make_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("switch_clock")]
 
 LIMITS = {"bandwidth_pct": Decimal(70), "cpu_pct": Decimal(50), "mem_pct": Decimal(60)}
 
@@ -48,3 +48,18 @@ def test_R_INS_3_thresholds_come_from_settings(settings):
     settings.SWITCH_CPU_THRESHOLD_PCT = Decimal(80)
     world = make_world()
     assert read(make_switch(world.grid), cpu="79.99").breaches == []
+
+
+def test_R_INS_3_a_reading_of_69_995_is_stored_as_69_99_and_is_no_breach():
+    """Rounding is down, never up into a breach: the standard says below 70 is fine."""
+    world = make_world()
+    switch = make_switch(world.grid)
+    recorded = read(switch, bw="69.995", cpu="49.999", mem="59.9951")
+    assert recorded.breaches == [] and recorded.order_id is None
+    reading = SwitchReading.objects.get()
+    assert (reading.bandwidth_pct, reading.cpu_pct, reading.mem_pct) == (
+        Decimal("69.99"),
+        Decimal("49.99"),
+        Decimal("59.99"),
+    )
+    assert read(switch, bw="70.0", cpu="1", mem="1").breaches[0].value == Decimal("70.00")

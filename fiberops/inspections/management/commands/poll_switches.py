@@ -65,7 +65,8 @@ class Command(BaseCommand):
         summary = poll_switches(list(switches), settings_=poll_settings(**overrides))
         self.stdout.write(
             f"switches polled: {summary.polled}, answered: {summary.answered}, "
-            f"unreachable: {summary.unreachable}, over threshold: {summary.breached}, "
+            f"unreachable: {summary.unreachable}, not stored (see the log): {summary.failed}, "
+            f"over threshold: {summary.breached}, "
             f"rectification orders: {summary.orders} "
             f"(SNMP {summary.poll_seconds:.1f} s, storing {summary.store_seconds:.1f} s)"
         )
