@@ -42,6 +42,8 @@ def create_switches(rng: random.Random, now: dt.datetime, grids: list[Grid]) -> 
     """Switches and their readings; answers (switches, readings). The first grid's second
     switch runs hot over the last three days (a bandwidth rectification order, still open, that
     the live poll joins: its community is `switch-hot`); another's CPU peaked ten days ago."""
+    from fiberops.demo.builder import server_clock_at  # the builder imports this module
+
     vendor = _vendor_profile()
     switches: list[tuple[Switch, str]] = []
     for g, grid in enumerate(grids):
@@ -86,15 +88,18 @@ def create_switches(rng: random.Random, now: dt.datetime, grids: list[Grid]) -> 
                 bw = rng.uniform(72, 88)
             if pattern == "cpu-peak" and days_ago == 10:
                 cpu = rng.uniform(52, 60)
-            record_reading(
-                switch,
-                actor=None,
-                measured_at=at,
-                bandwidth_pct=_pct(bw),
-                cpu_pct=_pct(cpu),
-                mem_pct=_pct(base_mem + rng.uniform(-3, 3)),
-                source="snmp",
-            )
+            # Stored as the poller stored it then, a few minutes after the measurement: the
+            # breach rule's age cut-off (SWITCH_BREACH_MAX_AGE_HOURS) sees a live reading.
+            with server_clock_at(at + dt.timedelta(minutes=3)):
+                record_reading(
+                    switch,
+                    actor=None,
+                    measured_at=at,
+                    bandwidth_pct=_pct(bw),
+                    cpu_pct=_pct(cpu),
+                    mem_pct=_pct(base_mem + rng.uniform(-3, 3)),
+                    source="snmp",
+                )
             readings += 1
             at += step
     return len(switches), readings

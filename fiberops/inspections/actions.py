@@ -91,6 +91,7 @@ def create_round(plan: InspectionPlan, grid: Grid, period: Period, now: dt.datet
     """Create the round of (plan, grid, period) with its order, accepted at `now`; False when
     another worker created it first. The worker's generation calls it for the current period; the
     demo for past ones."""
+
     def record_round(order: WorkOrder) -> None:
         InspectionRound.objects.create(
             plan=plan,

@@ -130,7 +130,8 @@ def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads
     assert Switch.objects.count() == 3 * counts["Grid"]
     assert SwitchReading.objects.count() >= Switch.objects.count() * 100
     assert SwitchHealth.objects.filter(is_breached=True).count() == 1
-    assert SwitchBreach.objects.values("order").distinct().count() == 2
+    # the hot switch's open order and the CPU peak's of ten days ago (read live at the time)
+    assert SwitchBreach.objects.exclude(order=None).values("order").distinct().count() == 2
     assert "switches: " in output
 
     ready_file.unlink()
