@@ -46,10 +46,21 @@ class SwitchHealthAdmin(ReadOnlyAdmin):
 # the network app's admin stays with the splitter hierarchy.
 @admin.register(Switch)
 class SwitchAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "grid", "state", "management_address", "profile"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "grid",
+        "state",
+        "management_address",
+        "profile",
+        "uplink_olt",
+        "uplink_switch",
+    ]
     list_filter = ["kind", "state", "grid"]
-    list_select_related = ["grid", "profile"]
+    list_select_related = ["grid", "profile", "uplink_olt", "uplink_switch"]
     search_fields = ["code", "name", "management_address"]
+    autocomplete_fields = ["uplink_olt", "uplink_switch"]
 
 
 @admin.register(DeviceProfile)
