@@ -116,6 +116,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # switch readings (R-INS-3): a network-management system pushes them, or an administrator
     "switch.reading.post": frozenset({Role.INTEGRATION, Role.ADMIN}),
+    # a switch's SNMP community is a secret (R-RES-1): inventory exports carry it for
+    # administrators only, other roles get the column empty
+    "switch.read_secret": frozenset({Role.ADMIN}),
     # the switch breaches report (R-KPI-2), within the user's scope
     "switch.report": frozenset(
         {
@@ -149,6 +152,7 @@ REFUSALS = {
     "inspection.report": _("Your role may not read inspection reports."),
     "switch.reading.post": _("Only integrations and administrators send switch readings."),
     "switch.report": _("Your role may not read the switch breaches report."),
+    "switch.read_secret": _("Your role may not read switches' SNMP communities."),
 }
 
 
