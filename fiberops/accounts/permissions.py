@@ -104,6 +104,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inspection.record": FIELD,
     "inspection.transfer": SUPERVISORS | {Role.TEAM_LEADER, Role.TECHNICIAN},
     "discrepancy.fix": SUPERVISORS | {Role.TEAM_LEADER},
+    # correcting an element's record (R-RES-3): who fixes discrepancies
+    "inventory.correct": SUPERVISORS | {Role.TEAM_LEADER},
     "inspection.report": frozenset(
         {
             Role.ADMIN,
@@ -149,6 +151,7 @@ REFUSALS = {
     "inspection.record": _("Only the order's technician records the inspection."),
     "inspection.transfer": _("Your role may not transfer findings to another department."),
     "discrepancy.fix": _("Your role may not fix resource discrepancies."),
+    "inventory.correct": _("Your role may not correct the network inventory."),
     "inspection.report": _("Your role may not read inspection reports."),
     "switch.reading.post": _("Only integrations and administrators send switch readings."),
     "switch.report": _("Your role may not read the switch breaches report."),

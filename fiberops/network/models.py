@@ -244,6 +244,40 @@ class PortEvent(AppendOnlyModel):
         return f"{self.port_id} {self.kind}"
 
 
+class ElementEvent(AppendOnlyModel):
+    """One correction of a network element's record (资源更正, R-RES-3), append-only: the element
+    by kind and code, the field, the value before and after, who and why (a discrepancy found on
+    site). Written only by `network.actions.correct_element`; a port's occupancy is not corrected
+    here but through the port actions and their `PortEvent`."""
+
+    element_kind = models.CharField(_("element kind"), max_length=32)
+    element_code = models.CharField(_("element code"), max_length=64)
+    field = models.CharField(_("field"), max_length=32)
+    from_value = models.CharField(_("from value"), max_length=200, blank=True)
+    to_value = models.CharField(_("to value"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    at = models.DateTimeField(_("occurred at"))
+    reason = models.CharField(_("reason"), max_length=500)
+
+    class Meta:
+        verbose_name = _("element event")
+        verbose_name_plural = _("element events")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["element_kind", "element_code", "at"], name="elementevent_element")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element_kind} {self.element_code} {self.field}"
+
+
 class SplitterBox(models.Model):
     """Second-level splitter box (二级分光箱/分纤箱) in a grid."""
 
