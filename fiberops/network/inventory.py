@@ -85,6 +85,11 @@ class InventoryResource(resources.ModelResource):
     #: The columns that name an element (its natural key).
     key_columns: ClassVar[tuple[str, ...]] = ("code",)
 
+    def __init__(self, *, user=None, **kwargs: Any) -> None:
+        """`user`: who the export is for (None: the server's shell, or an import)."""
+        super().__init__(**kwargs)
+        self.user = user
+
     class Meta:
         clean_model_instances = True
         use_transactions = True
@@ -241,10 +246,10 @@ class SwitchResource(InventoryResource):
             "uplink_switch",
         )
 
-    def __init__(self, *, user=None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        # None: the server's shell or an import (the resource is not exporting to a person).
-        self.reveal_secrets = user is None or may(user, "switch.read_secret")
+    @property
+    def reveal_secrets(self) -> bool:
+        # No user: the server's shell (`manage.py`), trusted like a migration.
+        return self.user is None or may(self.user, "switch.read_secret")
 
     @classmethod
     def scoped(cls, user) -> QuerySet:
@@ -410,5 +415,4 @@ def run_import(kind: str, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRe
 def export_dataset(kind: str, user) -> tablib.Dataset:
     """The elements of `kind` that `user` may read, as a Dataset with the import's columns."""
     resource_class = RESOURCES[kind]
-    resource = resource_class(user=user) if resource_class is SwitchResource else resource_class()
-    return resource.export(queryset=resource_class.scoped(user))
+    return resource_class(user=user).export(queryset=resource_class.scoped(user))
