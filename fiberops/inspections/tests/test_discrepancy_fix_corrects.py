@@ -9,11 +9,12 @@ import datetime as dt
 import pytest
 import time_machine
 
-from fiberops.core.errors import RuleViolation
+from fiberops.core.errors import Conflict, RuleViolation
 from fiberops.inspections.actions import fix_discrepancy
 from fiberops.inspections.models import Discrepancy, DiscrepancyEvent, DiscrepancyStatus, PlanKind
 from fiberops.inspections.tests.helpers import T0, generated_round, make_plan, walk_to_site
 from fiberops.network.models import ElementEvent, Olt, PonPort, PortEvent, Splitter, SplitterBox
+from fiberops.testing import make_order
 
 LATER = T0 + dt.timedelta(hours=2)
 
@@ -138,4 +139,17 @@ def test_R_RES_3_a_refused_fix_answers_422_over_the_api(world, check):
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_element_value"
+    assert Discrepancy.objects.get(pk=discrepancy.pk).status == DiscrepancyStatus.OPEN
+
+
+def test_R_RES_3_a_port_an_order_holds_is_not_released_by_a_fix(world, check):
+    order = make_order(world, splitter_port=world.box.ports.get(number=3))
+    port = world.box.ports.get(number=3)
+    assert (port.state, port.work_order_id) == ("occupied", order.pk)
+    discrepancy = found(world, check, "splitter_port", "WH01-FX-001-03", "state", "free")
+    with pytest.raises(Conflict) as refused:
+        fix_discrepancy(discrepancy, actor=world.dispatcher, note="现场无人用")
+    assert refused.value.code == "port_held_by_order"
+    port.refresh_from_db()
+    assert (port.state, port.work_order_id) == ("occupied", order.pk)
     assert Discrepancy.objects.get(pk=discrepancy.pk).status == DiscrepancyStatus.OPEN
