@@ -23,6 +23,7 @@ port's state and the order's `holds_port` change together. `network` does not im
 """
 
 import datetime as dt
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -334,8 +335,9 @@ def correct_element(
     if element is None:
         raise _unknown(kind, code)
     before = getattr(element, field)
+    model_field = cast(models.Field, model._meta.get_field(field))  # CORRECTABLE: concrete
     try:
-        setattr(element, field, model._meta.get_field(field).clean(value, element))
+        setattr(element, field, model_field.clean(value, element))
         element.full_clean()
     except ValidationError as error:
         messages = error.message_dict.get(field) if hasattr(error, "error_dict") else None
