@@ -104,6 +104,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inspection.record": FIELD,
     "inspection.transfer": SUPERVISORS | {Role.TEAM_LEADER, Role.TECHNICIAN},
     "discrepancy.fix": SUPERVISORS | {Role.TEAM_LEADER},
+    # correcting an element's record (R-RES-3): who fixes discrepancies
+    "inventory.correct": SUPERVISORS | {Role.TEAM_LEADER},
     "inspection.report": frozenset(
         {
             Role.ADMIN,
@@ -116,6 +118,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # switch readings (R-INS-3): a network-management system pushes them, or an administrator
     "switch.reading.post": frozenset({Role.INTEGRATION, Role.ADMIN}),
+    # a switch's SNMP community is a secret (R-RES-1): inventory exports carry it for
+    # administrators only, other roles get the column empty
+    "switch.read_secret": frozenset({Role.ADMIN}),
     # the switch breaches report (R-KPI-2), within the user's scope
     "switch.report": frozenset(
         {
@@ -146,9 +151,11 @@ REFUSALS = {
     "inspection.record": _("Only the order's technician records the inspection."),
     "inspection.transfer": _("Your role may not transfer findings to another department."),
     "discrepancy.fix": _("Your role may not fix resource discrepancies."),
+    "inventory.correct": _("Your role may not correct the network inventory."),
     "inspection.report": _("Your role may not read inspection reports."),
     "switch.reading.post": _("Only integrations and administrators send switch readings."),
     "switch.report": _("Your role may not read the switch breaches report."),
+    "switch.read_secret": _("Your role may not read switches' SNMP communities."),
 }
 
 

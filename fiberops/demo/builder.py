@@ -64,6 +64,7 @@ from fiberops.inspections.actions import (
 from fiberops.inspections.defaults import DEFAULT_PLANS
 from fiberops.inspections.models import InspectionPlan, InspectionRound, PlanChecklistItem
 from fiberops.inspections.periods import period_containing
+from fiberops.network.choices import PortState
 from fiberops.network.labels import label_payload
 from fiberops.network.models import Olt, PonPort, Splitter, SplitterBox, SplitterPort
 from fiberops.onsite.acceptance import record_acceptance
@@ -306,11 +307,19 @@ class DemoBuilder:
                     element_code=box.code,
                     corrections=[],
                 )
+                # A free port found faulty: the fix marks it so through the port action
+                # (an occupied one would be refused: move the customer first).
+                free = (
+                    SplitterPort.objects.filter(box__code=box.code, state=PortState.FREE)
+                    .order_by("number")
+                    .first()
+                )
+                number = free.number if free else 1
                 _check, found = record_element_check(
                     order,
                     actor=user,
                     element_kind="splitter_port",
-                    element_code=f"{box.code}-01",
+                    element_code=f"{box.code}-{number:02d}",
                     corrections=[Correction("state", "faulty")],
                 )
                 record_element_check(

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from fiberops.inspections.snmp import IF_IN_OCTETS, IF_OUT_OCTETS, IF_SPEED
 from fiberops.inspections.switch_actions import record_reading
-from fiberops.network.models import DeviceProfile, Switch, SwitchKind
+from fiberops.network.models import DeviceProfile, Olt, Switch, SwitchKind
 from fiberops.workforce.choices import AreaType
 from fiberops.workforce.models import Grid
 
@@ -46,10 +46,15 @@ def create_switches(rng: random.Random, now: dt.datetime, grids: list[Grid]) -> 
 
     vendor = _vendor_profile()
     switches: list[tuple[Switch, str]] = []
+    olts = {olt.grid_id: olt for olt in Olt.objects.filter(grid__in=grids).order_by("-code")}
     for g, grid in enumerate(grids):
         rural = grid.branch.area_type == AreaType.RURAL
         prefix = grid.code.replace("-", "")
+        first: Switch | None = None
         for n in range(SWITCHES_PER_GRID):
+            # The uplinks (R-RES-1): a community switch connects to its grid's OLT; a village's
+            # first switch too, the others cascade behind that one.
+            cascaded = rural and first is not None
             hot = g == 0 and n == 1
             uses_vendor = n == 2
             switch = Switch.objects.create(
@@ -66,8 +71,10 @@ def create_switches(rng: random.Random, now: dt.datetime, grids: list[Grid]) -> 
                 profile=vendor if uses_vendor else None,
                 uplink_interface="GigabitEthernet0/0/1" if not uses_vendor else "Ethernet0/0/3",
                 uplink_if_index=3 if uses_vendor else 1,
-                uplink_to=f"OLT-{prefix}-01",
+                uplink_olt=None if cascaded else olts.get(grid.pk),
+                uplink_switch=first if cascaded else None,
             )
+            first = first or switch
             pattern = "hot" if hot else "cpu-peak" if (g == 1 and n == 0) else "normal"
             switches.append((switch, pattern))
     readings = 0

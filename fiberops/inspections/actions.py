@@ -7,7 +7,8 @@
 - On the order: `record_log_entry` (checklist items, elements inspected, equipment replaced,
   faults repaired), `transfer_finding` (to another department), `record_element_check` (a resource
   check or inventory: confirmed, or corrected with one `Discrepancy` per field).
-- `fix_discrepancy`: the resource office corrected the records.
+- `fix_discrepancy`: the resource office fixes it: the found value becomes the element's record
+  (`network.actions.correct_element`) and the fix an event, in one transaction.
 
 Actions on an order run `workorders.guards.guard_order` (which locks it) and write their
 `OrderEvent` through `workorders.events`, in one durable transaction with their own rows.
@@ -39,6 +40,7 @@ from fiberops.inspections.models import (
     Transfer,
 )
 from fiberops.inspections.periods import Period, period_containing
+from fiberops.network.actions import correct_element
 from fiberops.workforce.models import Grid
 from fiberops.workorders import events
 from fiberops.workorders.actions import create_inspection_order
@@ -355,8 +357,10 @@ def record_element_check(
 
 @transaction.atomic(durable=True)
 def fix_discrepancy(discrepancy: Discrepancy, *, actor: User, note: str) -> Discrepancy:
-    """The records were corrected (or the site put right): the discrepancy is fixed, once. The
-    caller fetched it through `visible_to(actor)`; a second fix is 409."""
+    """The found value is written to the element (`network.actions.correct_element`, with its
+    `ElementEvent` or `PortEvent`) and the discrepancy is fixed, once, in one transaction. A
+    value the element refuses fixes nothing. The caller fetched it through `visible_to(actor)`;
+    a second fix is 409."""
     require(actor, "discrepancy.fix")
     locked = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
     if not Discrepancy.objects.visible_to(actor).filter(pk=locked.pk).exists():
@@ -368,6 +372,17 @@ def fix_discrepancy(discrepancy: Discrepancy, *, actor: User, note: str) -> Disc
     if not note.strip():
         raise RuleViolation(_("Say how it was fixed."), code="note_required")
     at = clock_now()
+    # The found value becomes the record (R-RES-3), through the network's one write path; a
+    # refused value raises and rolls the whole fix back.
+    correct_element(
+        locked.element_kind,
+        locked.element_code,
+        locked.field,
+        locked.found,
+        actor=actor,
+        reason=note.strip(),
+        at=at,
+    )
     locked.status = DiscrepancyStatus.FIXED
     locked.fixed_at = at
     locked.save(update_fields=["status", "fixed_at"])

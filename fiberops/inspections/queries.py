@@ -18,8 +18,11 @@ from fiberops.inspections.models import (
     InspectionRound,
     LogKind,
     PlanChecklistItem,
+    PlanKind,
     Transfer,
 )
+from fiberops.inspections.switch_models import SwitchHealth, SwitchReading
+from fiberops.network.models import Switch
 from fiberops.workorders.models import WorkOrder
 
 
@@ -37,6 +40,32 @@ class ElementRow:
 
 
 @dataclass
+class SwitchRow:
+    """A switch of the grid on its monthly check (R-INS-3): its latest reading and whether that
+    breached (`SwitchHealth`), and whether the technician logged it on this round."""
+
+    switch: Switch
+    health: SwitchHealth | None
+    inspected: bool
+
+    @property
+    def latest_reading(self) -> SwitchReading | None:
+        return self.health.latest_reading if self.health else None
+
+    @property
+    def is_breached(self) -> bool:
+        return bool(self.health and self.health.is_breached)
+
+    @property
+    def is_unreachable(self) -> bool:
+        return bool(self.health and self.health.is_unreachable)
+
+    @property
+    def open_order_id(self) -> int | None:
+        return self.health.open_order_id if self.health else None
+
+
+@dataclass
 class InspectionState:
     round: InspectionRound
     checklist: list[ChecklistRow]
@@ -44,6 +73,7 @@ class InspectionState:
     transfers: list[Transfer]
     elements: list[ElementRow]
     discrepancies: list[Discrepancy]
+    switches: list[SwitchRow] = field(default_factory=list)
 
     @property
     def checked(self) -> int:
@@ -52,6 +82,28 @@ class InspectionState:
     @property
     def elements_checked(self) -> int:
         return sum(1 for row in self.elements if row.latest is not None)
+
+    @property
+    def switches_inspected(self) -> int:
+        return sum(1 for row in self.switches if row.inspected)
+
+
+def _health(switch: Switch) -> SwitchHealth | None:
+    try:
+        return switch.health
+    except Switch.health.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+        return None
+
+
+def grid_switches(inspection: InspectionRound, log: list[InspectionLogEntry]) -> list[SwitchRow]:
+    """The grid's switches with their health and latest reading, in one query."""
+    logged = {entry.element_code for entry in log if entry.element_code}
+    switches = (
+        Switch.objects.filter(grid_id=inspection.grid_id)
+        .select_related("health", "health__latest_reading")
+        .order_by("code")
+    )
+    return [SwitchRow(switch, _health(switch), switch.code in logged) for switch in switches]
 
 
 def inspection_round(order: WorkOrder) -> InspectionRound | None:
@@ -64,7 +116,8 @@ def inspection_round(order: WorkOrder) -> InspectionRound | None:
 
 def inspection_state(order: WorkOrder) -> InspectionState | None:
     """The order's inspection (None: not a planned inspection), in seven queries; a resource
-    check adds the area's elements (two more)."""
+    check adds the area's elements (a query per element kind and one of checks), a monthly
+    switch check the grid's switches with their latest readings (one)."""
     found = inspection_round(order)
     if found is None:
         return None
@@ -95,6 +148,7 @@ def inspection_state(order: WorkOrder) -> InspectionState | None:
                     ],
                 )
             )
+    switches = grid_switches(found, log) if found.plan.kind == PlanKind.SWITCH_MONTHLY else []
     return InspectionState(
         round=found,
         checklist=[ChecklistRow(item, latest.get(item.code)) for item in items],
@@ -102,6 +156,7 @@ def inspection_state(order: WorkOrder) -> InspectionState | None:
         transfers=transfers,
         elements=elements,
         discrepancies=discrepancies,
+        switches=switches,
     )
 
 

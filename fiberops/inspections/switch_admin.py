@@ -4,6 +4,8 @@ what was measured; they are written by `switch_actions` only."""
 from django.contrib import admin
 
 from fiberops.inspections.switch_models import SwitchBreach, SwitchHealth, SwitchReading
+from fiberops.network.admin import InventoryAdmin
+from fiberops.network.inventory import SwitchResource
 from fiberops.network.models import DeviceProfile, Switch
 
 
@@ -45,11 +47,25 @@ class SwitchHealthAdmin(ReadOnlyAdmin):
 # The switches themselves live in `network` (R-RES-1); their admin sits here with the readings so
 # the network app's admin stays with the splitter hierarchy.
 @admin.register(Switch)
-class SwitchAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "grid", "state", "management_address", "profile"]
+class SwitchAdmin(InventoryAdmin):
+    """With the inventory's import and export buttons (kind `switch`, docs/network.md)."""
+
+    resource_class = SwitchResource
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "grid",
+        "state",
+        "management_address",
+        "profile",
+        "uplink_olt",
+        "uplink_switch",
+    ]
     list_filter = ["kind", "state", "grid"]
-    list_select_related = ["grid", "profile"]
+    list_select_related = ["grid", "profile", "uplink_olt", "uplink_switch"]
     search_fields = ["code", "name", "management_address"]
+    autocomplete_fields = ["uplink_olt", "uplink_switch"]
 
 
 @admin.register(DeviceProfile)

@@ -26,7 +26,12 @@ def current_order(health):
 def switches_for(user, *, grid: str | None = None, breached: bool | None = None) -> QuerySet:
     """Switches `user` may see, with their health, latest reading and grid in the same query."""
     queryset = Switch.objects.visible_to(user).select_related(
-        "grid", "health", "health__latest_reading", "health__open_order"
+        "grid",
+        "health",
+        "health__latest_reading",
+        "health__open_order",
+        "uplink_olt",
+        "uplink_switch",
     )
     if grid:
         queryset = queryset.filter(grid__code=grid)

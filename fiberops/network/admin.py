@@ -16,6 +16,7 @@ from fiberops.network.inventory import (
     SplitterResource,
 )
 from fiberops.network.models import (
+    ElementEvent,
     Olt,
     Ont,
     PonPort,
@@ -44,6 +45,37 @@ class InventoryAdmin(ImportExportModelAdmin):
 
     def get_export_queryset(self, request):
         return self.resource_class.scoped(request.user)
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        # The resource knows who the file is for (a switch's community: administrators only).
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+
+@admin.register(ElementEvent)
+class ElementEventAdmin(admin.ModelAdmin):
+    """Corrections of the records (R-RES-3): read-only (append-only rows)."""
+
+    list_display = (
+        "at",
+        "element_kind",
+        "element_code",
+        "field",
+        "from_value",
+        "to_value",
+        "actor",
+    )
+    list_filter = ("element_kind", "field")
+    list_select_related = ("actor",)
+    search_fields = ("element_code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class SplitterPortInline(admin.TabularInline):

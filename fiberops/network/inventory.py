@@ -10,7 +10,12 @@ column and the reason; a real import is one transaction that writes every row or
 numbers are the file's lines as a spreadsheet shows them: the header is row 1, the first element
 row 2.
 
-Adding a kind (a switch) is one `InventoryResource` subclass and one entry in `RESOURCES`.
+Adding a kind is one `InventoryResource` subclass and one entry in `RESOURCES`.
+
+Switches (`switch`) carry their SNMP community, a secret: the export writes the column empty for
+a role that may not read it (`may(user, "switch.read_secret")`: administrators), so the file keeps
+its columns and imports back; an empty community on import keeps the stored one (a new switch
+gets the default, `public`).
 """
 
 import io
@@ -25,7 +30,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from fiberops.network.models import Olt, PonPort, Splitter, SplitterBox, SplitterPort
+from fiberops.accounts.permissions import may
+from fiberops.network.models import (
+    DeviceProfile,
+    Olt,
+    PonPort,
+    Splitter,
+    SplitterBox,
+    SplitterPort,
+    Switch,
+)
 from fiberops.workforce.models import Grid
 
 #: File formats read and written: CSV in UTF-8 (a BOM is accepted: Excel writes one), and xlsx.
@@ -35,10 +49,11 @@ FIRST_DATA_ROW = 2
 
 
 class CodeWidget(widgets.ForeignKeyWidget):
-    """A parent named by its code. An unknown code is a field error of the row, in words."""
+    """A parent named by its code (or another unique `key`, a device profile's name). An unknown
+    code is a field error of the row, in words."""
 
-    def __init__(self, model: type[Model], label: str, **kwargs: Any) -> None:
-        super().__init__(model, field="code", **kwargs)
+    def __init__(self, model: type[Model], label: str, key: str = "code", **kwargs: Any) -> None:
+        super().__init__(model, field=key, **kwargs)
         self.label = label
 
     def clean(self, value, row=None, **kwargs):
@@ -50,11 +65,13 @@ class CodeWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
-def code_field(attribute: str, model: type[Model], label, *, required: bool = True):
+def code_field(
+    attribute: str, model: type[Model], label, *, required: bool = True, key: str = "code"
+):
     return fields.Field(
         attribute=attribute,
         column_name=attribute,
-        widget=CodeWidget(model, str(label)),
+        widget=CodeWidget(model, str(label), key),
         saves_null_values=not required,
     )
 
@@ -67,6 +84,11 @@ class InventoryResource(resources.ModelResource):
     kind: ClassVar[str] = ""
     #: The columns that name an element (its natural key).
     key_columns: ClassVar[tuple[str, ...]] = ("code",)
+
+    def __init__(self, *, user=None, **kwargs: Any) -> None:
+        """`user`: who the export is for (None: the server's shell, or an import)."""
+        super().__init__(**kwargs)
+        self.user = user
 
     class Meta:
         clean_model_instances = True
@@ -191,6 +213,59 @@ class SplitterPortResource(InventoryResource):
             raise ValidationError({"box": str(error)}) from None
 
 
+class SwitchResource(InventoryResource):
+    """Community and village switches with their SNMP settings and uplink (an OLT's or another
+    switch's code; a cascade imports top down, the upper switch on an earlier row or file)."""
+
+    kind = "switch"
+    grid = code_field("grid", Grid, gettext_lazy("grid"))
+    profile = code_field(
+        "profile", DeviceProfile, gettext_lazy("device profile"), required=False, key="name"
+    )
+    uplink_olt = code_field("uplink_olt", Olt, gettext_lazy("OLT"), required=False)
+    uplink_switch = code_field("uplink_switch", Switch, gettext_lazy("switch"), required=False)
+
+    class Meta(InventoryResource.Meta):
+        model = Switch
+        fields = (
+            "code",
+            "name",
+            "kind",
+            "grid",
+            "lat",
+            "lng",
+            "state",
+            "management_address",
+            "snmp_port",
+            "snmp_community",
+            "device_model",
+            "profile",
+            "uplink_interface",
+            "uplink_if_index",
+            "uplink_olt",
+            "uplink_switch",
+        )
+
+    @property
+    def reveal_secrets(self) -> bool:
+        # No user: the server's shell (`manage.py`), trusted like a migration.
+        return self.user is None or may(self.user, "switch.read_secret")
+
+    @classmethod
+    def scoped(cls, user) -> QuerySet:
+        return Switch.objects.visible_to(user).select_related(
+            "grid", "profile", "uplink_olt", "uplink_switch"
+        )
+
+    def dehydrate_snmp_community(self, switch: Switch) -> str:
+        return switch.snmp_community if self.reveal_secrets else ""
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute == "snmp_community" and not str(row.get("snmp_community") or "").strip():
+            return  # an export without secrets imports back without wiping them
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+
 RESOURCES: dict[str, type[InventoryResource]] = {
     resource.kind: resource
     for resource in (
@@ -199,6 +274,7 @@ RESOURCES: dict[str, type[InventoryResource]] = {
         SplitterResource,
         SplitterBoxResource,
         SplitterPortResource,
+        SwitchResource,
     )
 }
 
@@ -339,4 +415,4 @@ def run_import(kind: str, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRe
 def export_dataset(kind: str, user) -> tablib.Dataset:
     """The elements of `kind` that `user` may read, as a Dataset with the import's columns."""
     resource_class = RESOURCES[kind]
-    return resource_class().export(queryset=resource_class.scoped(user))
+    return resource_class(user=user).export(queryset=resource_class.scoped(user))

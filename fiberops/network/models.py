@@ -6,6 +6,7 @@ unique code, a grid and a state; a port's occupancy changes only through `networ
 each change an append-only `PortEvent` (docs/network.md)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -243,6 +244,40 @@ class PortEvent(AppendOnlyModel):
         return f"{self.port_id} {self.kind}"
 
 
+class ElementEvent(AppendOnlyModel):
+    """One correction of a network element's record (资源更正, R-RES-3), append-only: the element
+    by kind and code, the field, the value before and after, who and why (a discrepancy found on
+    site). Written only by `network.actions.correct_element`; a port's occupancy is not corrected
+    here but through the port actions and their `PortEvent`."""
+
+    element_kind = models.CharField(_("element kind"), max_length=32)
+    element_code = models.CharField(_("element code"), max_length=64)
+    field = models.CharField(_("field"), max_length=32)
+    from_value = models.CharField(_("from value"), max_length=200, blank=True)
+    to_value = models.CharField(_("to value"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    at = models.DateTimeField(_("occurred at"))
+    reason = models.CharField(_("reason"), max_length=500)
+
+    class Meta:
+        verbose_name = _("element event")
+        verbose_name_plural = _("element events")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["element_kind", "element_code", "at"], name="elementevent_element")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element_kind} {self.element_code} {self.field}"
+
+
 class SplitterBox(models.Model):
     """Second-level splitter box (二级分光箱/分纤箱) in a grid."""
 
@@ -405,8 +440,8 @@ class SwitchQuerySet(models.QuerySet):
 class Switch(models.Model):
     """A community or village switch (小区/农村交换机) in a grid, read over SNMP (R-INS-3): its
     management address, community and device profile, and its uplink — the interface (name and
-    ifIndex) whose utilisation is measured, and the code of what it connects up to (an OLT or an
-    aggregation switch; a code until the OLT hierarchy is in the database)."""
+    ifIndex) whose utilisation is measured, and what it connects up to: an OLT or, for a switch
+    cascaded behind another (village switches), that switch."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64, blank=True)
@@ -436,11 +471,23 @@ class Switch(models.Model):
     )
     uplink_interface = models.CharField(_("uplink interface"), max_length=64, blank=True)
     uplink_if_index = models.PositiveIntegerField(_("uplink ifIndex"), default=1)
-    uplink_to = models.CharField(
-        _("uplink connects to"),
-        max_length=64,
+    # What the uplink connects up to (R-RES-1): an OLT (community switches in the PON tree's
+    # exchange) or another switch (a village switch cascaded behind another); at most one.
+    uplink_olt = models.ForeignKey(
+        Olt,
+        verbose_name=_("uplink OLT"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("The code of the OLT or aggregation switch the uplink connects to."),
+        related_name="switches",
+    )
+    uplink_switch = models.ForeignKey(
+        "self",
+        verbose_name=_("uplink switch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="downlinks",
     )
 
     objects = SwitchQuerySet.as_manager()
@@ -453,8 +500,33 @@ class Switch(models.Model):
             models.CheckConstraint(
                 condition=models.Q(snmp_port__gte=1, snmp_port__lte=65535),
                 name="switch_snmp_port_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(uplink_olt__isnull=True) | models.Q(uplink_switch__isnull=True),
+                name="switch_one_uplink",
+                violation_error_message=_(
+                    "The uplink connects to one element: an OLT or a switch, not both."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def uplink(self) -> "Olt | Switch | None":
+        """The element the uplink connects to: an OLT, another switch, or None."""
+        return self.uplink_olt or self.uplink_switch
+
+    def clean(self) -> None:
+        super().clean()
+        # Walk up the cascade: a switch may not (indirectly) be its own uplink.
+        seen = {self.pk} if self.pk is not None else set()
+        above = self.uplink_switch
+        while above is not None:
+            if above.pk in seen or above.code == self.code:
+                raise ValidationError(
+                    {"uplink_switch": _("A switch cannot be above itself in the uplinks.")}
+                )
+            seen.add(above.pk)
+            above = above.uplink_switch

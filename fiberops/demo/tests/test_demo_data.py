@@ -128,6 +128,9 @@ def test_r_ord_1_r_ord_3_r_ord_4_demo_data_covers_every_type_and_state_and_loads
     from fiberops.network.models import Switch
 
     assert Switch.objects.count() == 3 * counts["Grid"]
+    # Their uplinks (R-RES-1): the grid's OLT, or a village switch cascaded behind another.
+    assert not Switch.objects.filter(uplink_olt__isnull=True, uplink_switch__isnull=True).exists()
+    assert Switch.objects.filter(uplink_switch__isnull=False, kind="village").exists()
     assert SwitchReading.objects.count() >= Switch.objects.count() * 100
     assert SwitchHealth.objects.filter(is_breached=True).count() == 1
     # the hot switch's open order and the CPU peak's of ten days ago (read live at the time)

@@ -65,6 +65,26 @@ class ElementRowSerializer(serializers.Serializer):
     checked_at = ShanghaiDateTimeField(source="latest.checked_at", allow_null=True, default=None)
 
 
+class SwitchReadingBriefSerializer(serializers.Serializer):
+    measured_at = ShanghaiDateTimeField()
+    bandwidth_pct = serializers.FloatField(allow_null=True)
+    cpu_pct = serializers.FloatField(allow_null=True)
+    mem_pct = serializers.FloatField(allow_null=True)
+
+
+class SwitchRowSerializer(serializers.Serializer):
+    """A switch of the grid on its monthly check (R-INS-3)."""
+
+    code = serializers.CharField(source="switch.code")
+    name = serializers.CharField(source="switch.name")
+    kind = serializers.CharField(source="switch.kind")
+    latest_reading = SwitchReadingBriefSerializer(allow_null=True)
+    is_breached = serializers.BooleanField()
+    is_unreachable = serializers.BooleanField()
+    open_order = serializers.IntegerField(source="open_order_id", allow_null=True)
+    inspected = serializers.BooleanField()
+
+
 class InspectionSerializer(serializers.Serializer):
     """An inspection order's inspection as it stands."""
 
@@ -79,6 +99,11 @@ class InspectionSerializer(serializers.Serializer):
     transfers = TransferSerializer(many=True)
     elements = ElementRowSerializer(many=True)
     discrepancies = DiscrepancySerializer(many=True)
+    switches = SwitchRowSerializer(
+        many=True,
+        help_text="A monthly switch check: the grid's switches with their latest reading and "
+        "breached flag (empty for other kinds).",
+    )
 
 
 class LogEntryInSerializer(ActionSerializer):

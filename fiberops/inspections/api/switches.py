@@ -84,6 +84,8 @@ class SwitchSerializer(serializers.ModelSerializer):
     is_breached = serializers.SerializerMethodField()
     is_unreachable = serializers.SerializerMethodField()
     open_order = serializers.SerializerMethodField()
+    uplink_to = serializers.SerializerMethodField()
+    uplink_kind = serializers.SerializerMethodField()
 
     class Meta:
         model = Switch
@@ -96,11 +98,27 @@ class SwitchSerializer(serializers.ModelSerializer):
             "device_model",
             "uplink_interface",
             "uplink_to",
+            "uplink_kind",
             "latest_reading",
             "is_breached",
             "is_unreachable",
             "open_order",
         ]
+
+    def get_uplink_to(self, switch) -> str:
+        """The code of the element the uplink connects to ("" for none), as before the uplink
+        was a reference."""
+        above = switch.uplink
+        return above.code if above is not None else ""
+
+    @extend_schema_field(serializers.ChoiceField(choices=["olt", "switch"], allow_null=True))
+    def get_uplink_kind(self, switch) -> str | None:
+        """What `uplink_to` names: `olt`, `switch`, or null for no uplink."""
+        if switch.uplink_olt_id is not None:
+            return "olt"
+        if switch.uplink_switch_id is not None:
+            return "switch"
+        return None
 
     @extend_schema_field(ReadingSerializer(allow_null=True))
     def get_latest_reading(self, switch) -> dict | None:

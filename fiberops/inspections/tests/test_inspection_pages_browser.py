@@ -84,3 +84,38 @@ def test_R_INS_1_an_inspection_orders_page_shows_its_checklist_and_log_in_chromi
     page.wait_for_selector("table.coverage")
     assert "WH-01" in page.locator("table.coverage").inner_text()
     page.screenshot(path=str(SHOTS / "insp-reports.png"), full_page=True)
+
+
+def test_R_INS_3_a_monthly_switch_round_lists_the_switches_in_chromium(world, page, live_server):
+    from fiberops.inspections.models import PlanKind
+    from fiberops.inspections.tests.switch_helpers import make_switch, read
+
+    world.dispatcher.set_password("pw-dispatcher")
+    world.dispatcher.save()
+    plan = make_plan(
+        world,
+        kind=PlanKind.SWITCH_MONTHLY,
+        starts_on=timezone.now().date().replace(day=1),
+        interval_months=1,
+    )
+    start = timezone.now().replace(microsecond=0) - dt.timedelta(hours=3)
+    with time_machine.travel(start, tick=False):
+        generate_inspection_orders(start)
+    order = InspectionRound.objects.get(plan=plan).order
+    read(make_switch(world.grid, "WH01-SW-001"), bw="30", at=start)
+    read(make_switch(world.grid, "WH01-SW-002"), bw="85", at=start)
+
+    page.goto(f"{live_server.url}/orders/{order.pk}/")
+    page.fill("input[name=username]", "dispatcher")
+    page.fill("input[name=password]", "pw-dispatcher")
+    page.click("button.primary")
+    table = page.locator("section#inspection table.inspection-switches")
+    table.wait_for()
+    assert table.locator("tr[data-switch]").count() == 2
+    hot = table.locator("tr[data-switch=WH01-SW-002]")
+    assert "85.0%" in hot.inner_text()
+    assert hot.locator(".badge.sla-breached").count() == 1  # over the threshold
+    calm = table.locator("tr[data-switch=WH01-SW-001]")
+    assert calm.locator(".badge.sla-breached").count() == 0
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "insp-switch-round.png"), full_page=True)

@@ -205,7 +205,7 @@ def test_r_res_1_only_administrators_and_integrations_import(world, persona):
 
 
 def test_r_res_1_an_unknown_kind_is_404_and_a_pdf_is_415(world):
-    assert world.client(world.admin).get("/api/v1/inventory/switch/export/").status_code == 404
+    assert world.client(world.admin).get("/api/v1/inventory/router/export/").status_code == 404
     response = upload(world, world.admin, "box", b"%PDF", "boxes.pdf")
     assert response.status_code == 415
     assert response.json()["error"]["code"] == "unsupported_file_format"
