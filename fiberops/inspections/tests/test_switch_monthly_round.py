@@ -14,9 +14,16 @@ from django.test.utils import CaptureQueriesContext
 from fiberops.inspections.actions import LogInput, record_log_entry
 from fiberops.inspections.models import LogKind, PlanKind
 from fiberops.inspections.tests.helpers import T0, generated_round, make_plan, walk_to_site
-from fiberops.inspections.tests.switch_helpers import make_switch, read
+from fiberops.inspections.tests.switch_helpers import freeze_clock, make_switch, read
 
 READ_AT = T0 - dt.timedelta(hours=3)
+
+
+@pytest.fixture(autouse=True)
+def read_live(monkeypatch):
+    """The readings arrive at T0, three hours after they were measured: live, so a breach opens
+    its order (the age cut-off, SWITCH_BREACH_MAX_AGE_HOURS)."""
+    freeze_clock(monkeypatch, T0)
 
 
 @pytest.fixture
