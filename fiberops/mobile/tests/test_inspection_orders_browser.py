@@ -140,7 +140,7 @@ def test_R_RES_3_a_resource_check_confirms_and_corrects_elements_on_the_phone(
 def test_R_INS_3_a_rectification_order_shows_its_switch_and_the_breached_readings(
     world, phone, live_server
 ):
-    switch = make_switch(world.grid, uplink_interface="GE0/0/24", uplink_to="OLT-WH-01")
+    switch = make_switch(world.grid, uplink_interface="GE0/0/24")
     at = timezone.now().replace(microsecond=0)
     opened = read(switch, bw="82.5", cpu="30", mem="40", at=at - dt.timedelta(minutes=10))
     joined = read(switch, bw="40", cpu="55", mem="40", at=at)
