@@ -274,6 +274,17 @@ def open_discrepancies_by_grid(user) -> list[DiscrepancyRow]:
     ]
 
 
+def open_discrepancy_list(user, *, limit: int = 500) -> list[Discrepancy]:
+    """The open discrepancies themselves in the user's scope, by grid then oldest first (one
+    query): what the resource office has to fix (R-RES-3)."""
+    return list(
+        Discrepancy.objects.visible_to(user)
+        .filter(status=DiscrepancyStatus.OPEN)
+        .select_related("grid__branch", "recorded_by", "round__order")
+        .order_by("grid__branch__name", "grid__code", "recorded_at", "id")[:limit]
+    )
+
+
 def rounds_for(user, *, limit: int = 200):
     """The latest rounds in the user's scope with their order and plan (one query)."""
     return (

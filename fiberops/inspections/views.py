@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -17,13 +18,14 @@ from openpyxl import Workbook
 from fiberops.accounts.permissions import may
 from fiberops.core.clock import local_date, now
 from fiberops.inspections.forms import ReportFilterForm
-from fiberops.inspections.models import InspectionPlan
+from fiberops.inspections.models import Discrepancy, InspectionPlan
 from fiberops.inspections.queries import (
     CoverageRow,
     DiscrepancyRow,
     coverage,
     inspection_state,
     open_discrepancies_by_grid,
+    open_discrepancy_list,
     rounds_for,
 )
 from fiberops.workorders.models import WorkOrder
@@ -71,6 +73,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET, today=local_date(at))
     rows: list[CoverageRow] = []
     discrepancies: list[DiscrepancyRow] = []
+    open_list: list[Discrepancy] = []
     if form.is_valid():
         rows = coverage(
             request.user,
@@ -79,9 +82,10 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             until=form.cleaned_data["until"],
         )
         discrepancies = open_discrepancies_by_grid(request.user)
+        open_list = open_discrepancy_list(request.user)
         export = request.GET.get("format")
         if export in ("csv", "xlsx"):
-            tables = _tables(rows, discrepancies)
+            tables = _tables(rows, discrepancies, open_list)
             return _csv(tables) if export == "csv" else _xlsx(tables)
     query = request.GET.copy()
     query.pop("format", None)
@@ -94,6 +98,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "discrepancies": discrepancies,
+            "open_list": open_list,
             "query": query.urlencode(),
             "planned": planned,
             "completed": completed,
@@ -107,7 +112,9 @@ def reports_page(request: HttpRequest) -> HttpResponse:
 Table = tuple[str, list[str], list[list[object]]]
 
 
-def _tables(rows: list[CoverageRow], discrepancies: list[DiscrepancyRow]) -> list[Table]:
+def _tables(
+    rows: list[CoverageRow], discrepancies: list[DiscrepancyRow], open_list: list[Discrepancy]
+) -> list[Table]:
     return [
         (
             _("Inspection coverage"),
@@ -145,6 +152,34 @@ def _tables(rows: list[CoverageRow], discrepancies: list[DiscrepancyRow]) -> lis
             _("Open discrepancies"),
             [_("Branch"), _("Grid code"), _("Grid"), _("Open discrepancies")],
             [[d.branch, d.grid_code, d.grid_name, d.open] for d in discrepancies],
+        ),
+        (
+            _("Open discrepancies in detail"),
+            [
+                _("Grid code"),
+                _("Element kind"),
+                _("Element code"),
+                _("Field"),
+                _("Expected (recorded)"),
+                _("Found on site"),
+                _("Recorded at"),
+                _("Recorded by"),
+                _("Work order"),
+            ],
+            [
+                [
+                    d.grid.code,
+                    d.element_kind,
+                    d.element_code,
+                    d.field,
+                    d.expected,
+                    d.found,
+                    localtime(d.recorded_at).strftime("%Y-%m-%d %H:%M"),
+                    d.recorded_by.get_full_name() or d.recorded_by.get_username(),
+                    d.round.order.bss_order_no,
+                ]
+                for d in open_list
+            ],
         ),
     ]
 

@@ -30,8 +30,8 @@ from fiberops.inspections.tests.helpers import (
 from fiberops.testing import make_order
 from fiberops.workorders.actions import perform
 
-#: session; user; the report's aggregate; open discrepancies by grid
-REPORT_PAGE = 4
+#: session; user; the report's aggregate; open discrepancies by grid; the open ones listed
+REPORT_PAGE = 5
 #: session; user; plans; their grids; rounds
 INDEX_PAGE = 5
 

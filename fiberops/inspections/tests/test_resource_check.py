@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 
 from fiberops.inspections.models import (
     Discrepancy,
@@ -140,3 +141,30 @@ def test_R_RES_3_the_office_fixes_a_discrepancy_once_and_the_fix_is_an_event(wor
     listed = world.client(world.dispatcher).get("/api/v1/discrepancies/?status=open").json()
     assert listed == []
     assert world.client(world.foreign_dispatcher).get("/api/v1/discrepancies/").json() == []
+
+
+def test_R_RES_3_the_report_lists_each_open_discrepancy_in_scope(world, check):
+    post_check(
+        world,
+        check,
+        {
+            "element_kind": "splitter_port",
+            "element_code": "WH01-FX-001-05",
+            "corrections": [{"field": "state", "found": "faulty"}],
+        },
+    )
+    discrepancy = Discrepancy.objects.get()
+
+    def page(user, query=""):
+        client = Client()
+        client.force_login(user)
+        return client.get(f"/inspections/reports/?since=2026-01-01{query}")
+
+    with time_machine.travel(LATER, tick=False):
+        own, foreign = page(world.manager), page(world.foreign_dispatcher)
+        exported = page(world.manager, "&format=csv")
+    assert [d.pk for d in own.context["open_list"]] == [discrepancy.pk]
+    assert f'data-discrepancy="{discrepancy.pk}"' in own.content.decode()
+    assert foreign.context["open_list"] == []
+    rows = exported.content.decode("utf-8-sig").splitlines()
+    assert any("WH01-FX-001-05" in row and "faulty" in row and "free" in row for row in rows)
