@@ -41,6 +41,7 @@ from fiberops.workorders.models import (
     Appointment,
     AppointmentOutcome,
     AppointmentReminder,
+    EventKind,
     Initiator,
     ReminderKind,
     SiteVisit,
@@ -1575,10 +1576,25 @@ def join_rectification_order(
     """Add a further breach of the switch to its open rectification order (R-INS-3): an event on
     the order's timeline. Answers None, writing nothing, when the order is no longer open
     (completed, confirmed, closed or cancelled): the caller opens a new one. Runs inside the
-    caller's transaction, like `open_rectification_order`."""
+    caller's transaction, like `open_rectification_order`.
+
+    The timeline gets one line per figure per (Shanghai) day: a breach of only figures already
+    on the order's timeline that day writes no event — a hot switch polled every five minutes
+    would otherwise add 288 lines a day. Every reading still joins the order through the
+    caller's breach records (the order page lists them all)."""
     locked = lock_order(order)
     if locked.status in RECTIFICATION_DONE:
         return None
+    today = clock.start_of_day(local_date(at))
+    logged = {
+        breach.get("metric")
+        for data in locked.events.filter(
+            kind=EventKind.SWITCH_BREACH, occurred_at__gte=today
+        ).values_list("data", flat=True)
+        for breach in data.get("breaches", [])
+    }
+    if {breach.get("metric") for breach in breaches} <= logged:
+        return locked
     events.switch_breach_recorded(
         locked,
         actor=actor,

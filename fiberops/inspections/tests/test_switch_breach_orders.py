@@ -71,10 +71,39 @@ def test_R_INS_3_a_late_reading_opens_an_order_dated_now_not_at_the_reading(monk
     event = order.events.get(kind=EventKind.SWITCH_BREACH)
     assert event.occurred_at == NOW
     assert event.data["measured_at"] == late.isoformat()
-    joined = read(switch, cpu="71", at=late + dt.timedelta(minutes=5))
+    joined = read(switch, cpu="71", mem="65", at=late + dt.timedelta(minutes=5))
     assert joined.order_id == order.pk
     second = order.events.filter(kind=EventKind.SWITCH_BREACH).order_by("id").last()
     assert second.data["measured_at"] == (late + dt.timedelta(minutes=5)).isoformat()
+
+
+def test_R_INS_3_the_timeline_gets_one_line_per_figure_per_day(monkeypatch):
+    """A hot switch polled every five minutes: every reading joins the order (its breach
+    records), but the timeline says each breached figure once a day."""
+    from fiberops.inspections.tests.switch_helpers import freeze_clock
+
+    world = make_world()
+    switch = make_switch(world.grid)
+    for minutes in (0, 5, 10):  # bandwidth three times: one line
+        freeze_clock(monkeypatch, AT + dt.timedelta(minutes=minutes + 1))
+        read(switch, bw="85", at=AT + dt.timedelta(minutes=minutes))
+    freeze_clock(monkeypatch, AT + dt.timedelta(minutes=16))
+    read(switch, bw="86", cpu="55", at=AT + dt.timedelta(minutes=15))  # CPU is new: a line
+    freeze_clock(monkeypatch, AT + dt.timedelta(days=1, minutes=1))
+    read(switch, bw="84", at=AT + dt.timedelta(days=1))  # a new day: a line again
+    order = WorkOrder.objects.get()
+    lines = [
+        sorted(b["metric"] for b in data["breaches"])
+        for data in order.events.filter(kind=EventKind.SWITCH_BREACH)
+        .order_by("id")
+        .values_list("data", flat=True)
+    ]
+    assert lines == [
+        ["bandwidth_pct"],
+        ["bandwidth_pct", "cpu_pct"],
+        ["bandwidth_pct"],
+    ]
+    assert SwitchBreach.objects.filter(order=order, metric="bandwidth_pct").count() == 5
 
 
 def test_R_INS_3_a_reading_past_the_max_age_records_its_breach_but_opens_no_order(settings):
