@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from fiberops.accounts.permissions import may
 from fiberops.core.clock import local_date, now, start_of_day
+from fiberops.core.exports import spreadsheet_safe
 from fiberops.inspections import switch_queries as queries
 from fiberops.inspections.switch_actions import thresholds
 from fiberops.inspections.switch_charts import sparkline
@@ -24,8 +25,6 @@ from fiberops.workforce.models import Grid
 
 DAYS = 30
 PAGE_SIZE = 50
-#: Spreadsheets run a cell starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _days(at: dt.datetime) -> list[dt.date]:
@@ -217,11 +216,10 @@ def _header() -> list[str]:
 
 
 def _cells(row: dict) -> list:
-    name = row["grid_name"]
     return [
         row["month"].strftime("%Y-%m"),
         row["grid"],
-        "'" + name if name.startswith(FORMULA_STARTS) else name,
+        spreadsheet_safe(row["grid_name"]),
         row["switches"],
         row["bandwidth_pct"],
         row["cpu_pct"],

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from fiberops.accounts.permissions import may
 from fiberops.core.clock import local_date, now
+from fiberops.core.exports import spreadsheet_safe
 from fiberops.inspections.forms import ReportFilterForm
 from fiberops.inspections.models import Discrepancy, InspectionPlan
 from fiberops.inspections.queries import (
@@ -30,9 +31,6 @@ from fiberops.inspections.queries import (
 )
 from fiberops.workorders.models import WorkOrder
 from fiberops.workorders.states import OrderType
-
-#: Spreadsheets run a cell starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inspection_section(request: HttpRequest, order: WorkOrder) -> dict | None:
@@ -184,12 +182,6 @@ def _tables(
     ]
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _csv(tables: list[Table]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="inspections.csv"'
@@ -200,7 +192,7 @@ def _csv(tables: list[Table]) -> HttpResponse:
             writer.writerow([])
         writer.writerow([title])
         writer.writerow(header)
-        writer.writerows([[_cell(value) for value in line] for line in body])
+        writer.writerows([[spreadsheet_safe(value) for value in line] for line in body])
     return response
 
 
@@ -211,7 +203,7 @@ def _xlsx(tables: list[Table]) -> HttpResponse:
         sheet = book.create_sheet(title[:31])
         sheet.append(header)
         for line in body:
-            sheet.append([_cell(value) for value in line])
+            sheet.append([spreadsheet_safe(value) for value in line])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

@@ -11,12 +11,9 @@ from django.utils.translation import pgettext
 
 from fiberops.accounts.permissions import may
 from fiberops.core.clock import now
+from fiberops.core.exports import spreadsheet_safe
 from fiberops.reporting.forms import FulfilmentForm
 from fiberops.reporting.queries import Row, fulfilment, month_so_far
-
-#: Spreadsheets run a cell starting with these as a formula (CSV injection): such text is
-#: exported with a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @login_required
@@ -61,12 +58,6 @@ def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _csv(rows: list[Row], form: FulfilmentForm) -> HttpResponse:
     data = form.cleaned_data
     filename = f"fulfilment-{data['by']}-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.csv"
@@ -85,5 +76,7 @@ def _csv(rows: list[Row], form: FulfilmentForm) -> HttpResponse:
     )
     for row in rows:
         rate = "" if row.rate is None else f"{row.rate:.4f}"
-        writer.writerow([_cell(row.key), _cell(row.name), row.due, row.kept, rate])
+        writer.writerow(
+            [spreadsheet_safe(row.key), spreadsheet_safe(row.name), row.due, row.kept, rate]
+        )
     return response
